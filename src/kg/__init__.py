@@ -1,0 +1,3 @@
+"""kg — Dutch government annual reports as linked data."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,371 @@
+"""Read an annual-report text capture into the document model.
+
+The format (see ../shared/corpus/README.md): page boilerplate, a numbered report heading ("3.1
+Beleidsverslag"), part headings, numbered section headings, unnumbered subheadings and one-line
+paragraphs separated by blank lines, then the footnotes as (number line, blank, text line) pairs and a
+closing boilerplate line. Nothing here depends on one report's particulars.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.model import Footnote, Marker, Paragraph, Part, Report, Section, Sentence, Subsection, Warning_
+from kg.read.sentences import split_sentences
+
+MAX_BYTES = 64 * 1024 * 1024  # a report is ~50 KB; anything this large is not a report capture
+
+# Lines of site chrome that captures of rijksfinancien.nl-style pages carry; matched case-insensitively.
+BOILERPLATE = frozenset(
+    s.casefold()
+    for s in (
+        "Base description which applies to whole site",
+        "Licence",
+        "License",
+        "Licentie",
+        "Print",
+        "Delen",
+        "Share",
+    )
+)
+
+_SPACE = "[ \t\u00a0\u2007\u202f]"
+_NUMBERED = re.compile(rf"^(\d+(?:\.\d+)+|\d+\.?)(?:{_SPACE})+(\S.*?)(?:{_SPACE})*$")
+_FOOTNOTE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# A footnote marker: 1-3 digits glued to a letter, closing bracket/quote or punctuation, followed
+# by white space, punctuation or the end of the line. Preceded by a digit (35.000, 12,8) it is a number.
+_MARKER = re.compile(r"(?<!\d[.,:/])(?<=[^\W\d_]|[.,;:)\]’”'\"])(\d{1,3})(?=[\s.,;:)\]’”'\"!?]|$)")
+_HEADING_MAX_CHARS = 160
+_HEADING_END = re.compile(r"[.!?;:,]\s*$")
+
+
+def report_key(path: str | Path) -> str:
+    """The report's stable key: a slug of the file's stem."""
+    return slug(Path(path).stem)
+
+
+def slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based
+    start: int
+    end: int  # without the line break (and a trailing \r)
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip(" \t\u00a0\u2007\u202f\ufeff")
+
+    def trimmed_span(self) -> tuple[int, int]:
+        s, e = self.start, self.end
+        t = self.text
+        lead = len(t) - len(t.lstrip(" \t\u00a0\u2007\u202f\ufeff"))
+        trail = len(t) - len(t.rstrip(" \t\u00a0\u2007\u202f\ufeff"))
+        return s + lead, e - trail
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode UTF-8 strictly; a clear message with line and column otherwise."""
+    if b"\x00" in data[:4096]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise InputError(
+                "the file is UTF-16 encoded; kg reads UTF-8 text",
+                path=path,
+                line=1,
+                column=1,
+                hint=f"convert it first, e.g. iconv -f UTF-16 -t UTF-8 {path} > report.txt",
+            )
+        raise InputError("this is a binary file, not a report text (it contains NUL bytes)", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x}); is it Latin-1 or Windows-1252?",
+            path=path,
+            line=line,
+            column=col,
+            hint=f"convert it first, e.g. iconv -f LATIN1 -t UTF-8 {path} > report.txt",
+        ) from None
+
+
+def read_report(path: str | Path, *, key: str | None = None) -> Report:
+    """Read a report file. Raises InputError (exit 3) for what cannot be read as a report."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError("is a directory, not a report file", path=str(p))
+        if size > MAX_BYTES:
+            raise InputError(
+                f"file is {size / 1e6:.0f} MB; a report capture is well under {MAX_BYTES // 2**20} MB",
+                path=str(p),
+                hint="split it into one file per report",
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(p)) from None
+    except PermissionError:
+        raise InputError("permission denied", path=str(p)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a report file", path=str(p)) from None
+    text = decode(data, str(p))
+    return parse_report(text, path=str(p), key=key or report_key(p), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for n, raw in enumerate(text.split("\n"), start=1):
+        end = pos + len(raw)
+        body_end = end - 1 if raw.endswith("\r") else end
+        out.append(_Line(n, pos, body_end, text[pos:body_end]))
+        pos = end + 1
+    return out
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def parse_report(text: str, *, path: str = "<text>", key: str = "report", sha256: str | None = None) -> Report:
+    """Parse a report's text. Usable-but-odd input gives warnings; unusable input raises InputError."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    warnings: list[Warning_] = []
+    if not text.strip():
+        raise InputError("the file is empty", path=path, line=1)
+    if _looks_like_html(text):
+        raise InputError(
+            "this is an HTML page, not a text capture of a report",
+            path=path,
+            line=1,
+            hint="save the page as plain text (the report's text only)",
+        )
+    lines = _lines(text)
+    content = [ln for ln in lines if ln.stripped]
+
+    # 1. The report heading: the first numbered heading line. Lines before it are page chrome.
+    head_idx = next((i for i, ln in enumerate(content) if _is_numbered_heading(ln)), None)
+    if head_idx is None:
+        raise InputError(
+            "no numbered heading such as '3.1 Beleidsverslag' was found; is this an annual report section?",
+            path=path,
+            line=content[0].number,
+            hint="a report starts with a numbered heading line, e.g. '3.1 Beleidsverslag'",
+        )
+    for ln in content[:head_idx]:
+        if ln.stripped.casefold() not in BOILERPLATE:
+            warnings.append(Warning_("text-before-heading", f"text before the report heading is left out: {ln.stripped[:60]!r}", ln.number))
+    heading = content[head_idx]
+    m = _NUMBERED.match(heading.stripped)
+    assert m is not None
+    report_number, report_title = m.group(1).rstrip("."), m.group(2)
+    hs, he = heading.trimmed_span()
+    body = content[head_idx + 1 :]
+
+    # 2. Trailing boilerplate, then the footnote block at the end.
+    while body and body[-1].stripped.casefold() in BOILERPLATE:
+        body = body[:-1]
+    body, footnotes, fn_warnings = _split_footnotes(body)
+    warnings.extend(fn_warnings)
+
+    # 3. Classify the remaining lines into parts, sections, subsections and paragraphs.
+    intro, parts = _structure(body, report_number, warnings)
+    numbers = {f.number for f in footnotes}
+
+    # 4. Paragraph sentences and footnote markers (markers in document order, numbered 1, 2, 3 ...).
+    state = _MarkerState(numbers, _glued_tokens(text))
+    def build_para(ln: _Line) -> Paragraph:
+        s, e = ln.trimmed_span()
+        ptext = text[s:e]
+        markers = state.scan(ptext, s, ln.number, warnings)
+        sents = []
+        for ss, se in split_sentences(ptext, s):
+            sents.append(Sentence(ss, se, text[ss:se], tuple(mk for mk in markers if ss <= mk.start < se)))
+        return Paragraph(s, e, ptext, ln.number, tuple(sents))
+
+    intro_paras = tuple(build_para(ln) for ln in intro)
+    built_parts = []
+    for ptitle, pline, sections in parts:
+        built_sections = []
+        for sline, snum, stitle, sparas, subs in sections:
+            direct = tuple(build_para(x) for x in sparas)  # before the subsections: document order
+            built_subs = tuple(
+                Subsection(ubline.stripped, *ubline.trimmed_span(), ubline.number, tuple(build_para(x) for x in uparas))
+                for ubline, uparas in subs
+            )
+            ss, se = sline.trimmed_span()
+            built_sections.append(
+                Section(snum, stitle, ss, se, sline.number, direct, built_subs)
+            )
+        if pline is None:
+            built_parts.append(Part("", 0, 0, 0, tuple(built_sections)))
+        else:
+            ps, pe = pline.trimmed_span()
+            built_parts.append(Part(ptitle, ps, pe, pline.number, tuple(built_sections)))
+    used = state.used
+    for f in footnotes:
+        if f.number not in used:
+            warnings.append(Warning_("footnote-without-marker", f"footnote {f.number} is not referred to by any marker in the text", f.line))
+    return Report(
+        key=key,
+        path=path,
+        text=text,
+        sha256=sha256,
+        number=report_number,
+        title=report_title,
+        heading_start=hs,
+        heading_end=he,
+        intro=intro_paras,
+        parts=tuple(built_parts),
+        footnotes=tuple(footnotes),
+        warnings=tuple(warnings),
+    )
+
+
+def _is_numbered_heading(ln: _Line) -> bool:
+    s = ln.stripped
+    if len(s) > _HEADING_MAX_CHARS or _HEADING_END.search(s):
+        return False
+    m = _NUMBERED.match(s)
+    # "2024 was een jaar" is not a heading: a numbered heading needs a dotted number ("3.1") or "3." / "3"
+    # followed by a capitalised title.
+    return bool(m) and ("." in m.group(1)) and m.group(2)[:1].isupper()
+
+
+def _is_heading(ln: _Line) -> bool:
+    s = ln.stripped
+    return len(s) <= _HEADING_MAX_CHARS and not _HEADING_END.search(s) and len(s.split()) <= 16 and s[:1].isupper()
+
+
+def _split_footnotes(body: list[_Line]) -> tuple[list[_Line], list[Footnote], list[Warning_]]:
+    """Take the footnote block, (number line, text line) pairs, off the end of the body."""
+    pairs: list[tuple[_Line, _Line]] = []
+    i = len(body)
+    while i >= 2 and _FOOTNOTE_NUMBER.match(body[i - 2].stripped) and not _FOOTNOTE_NUMBER.match(body[i - 1].stripped):
+        pairs.append((body[i - 2], body[i - 1]))
+        i -= 2
+    warnings: list[Warning_] = []
+    # A number line at the very end without its text: a truncated footnote list.
+    if not pairs and body and _FOOTNOTE_NUMBER.match(body[-1].stripped):
+        warnings.append(Warning_("footnote-truncated", f"footnote {body[-1].stripped} has no text (truncated footnote list?)", body[-1].number))
+        return _split_footnotes(body[:-1])[0], [], warnings
+    pairs.reverse()
+    footnotes = []
+    for num_line, text_line in pairs:
+        s, e = text_line.trimmed_span()
+        footnotes.append(Footnote(int(num_line.stripped), text_line.stripped, s, e, text_line.number))
+    expected = 1
+    for f in footnotes:
+        if f.number != expected:
+            warnings.append(Warning_("footnote-numbering", f"footnote {f.number} follows footnote {expected - 1}; numbers should run 1, 2, 3 ...", f.line))
+        expected = f.number + 1
+    seen: set[int] = set()
+    for f in footnotes:
+        if f.number in seen:
+            warnings.append(Warning_("footnote-duplicate", f"footnote number {f.number} occurs twice", f.line))
+        seen.add(f.number)
+    return body[:i], footnotes, warnings
+
+
+def _structure(body: list[_Line], report_number: str, warnings: list[Warning_]):
+    """Group lines into (intro paragraphs, parts[(title, line, sections[(line, number, title, paras, subs)])])."""
+    intro: list[_Line] = []
+    parts: list[list] = []  # [title, line, sections]
+    cur_part: list | None = None
+    cur_sec: list | None = None
+    cur_sub: list | None = None
+    depth = report_number.count(".") + 1
+    for i, ln in enumerate(body):
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if _is_numbered_heading(ln):
+            m = _NUMBERED.match(ln.stripped)
+            assert m
+            num = m.group(1).rstrip(".")
+            if num.count(".") + 1 <= depth:
+                warnings.append(Warning_("heading-level", f"heading {num!r} is not below the report heading {report_number!r}", ln.number))
+            if cur_part is None:
+                cur_part = ["", None, []]
+                parts.append(cur_part)
+            cur_sec = [ln, num, m.group(2), [], []]
+            cur_part[2].append(cur_sec)
+            cur_sub = None
+        elif _is_heading(ln) and nxt is not None and _is_numbered_heading(nxt):
+            cur_part = [ln.stripped, ln, []]
+            parts.append(cur_part)
+            cur_sec = cur_sub = None
+        elif _is_heading(ln) and nxt is not None and not _is_numbered_heading(nxt):
+            if cur_sec is None:
+                # a subheading before any section: treat as paragraph text of the introduction
+                warnings.append(Warning_("heading-outside-section", f"subheading outside a numbered section: {ln.stripped[:60]!r}", ln.number))
+                intro.append(ln)
+                continue
+            cur_sub = [ln, []]
+            cur_sec[4].append(cur_sub)
+        else:
+            if cur_sub is not None:
+                cur_sub[1].append(ln)
+            elif cur_sec is not None:
+                cur_sec[3].append(ln)
+            else:
+                intro.append(ln)
+    if not parts:
+        warnings.append(Warning_("no-sections", "the report has no numbered sections; all text is read as its introduction", None))
+    out_parts = []
+    for title, line, sections in parts:
+        out_parts.append((title, line, [(s[0], s[1], s[2], s[3], [(u[0], u[1]) for u in s[4]]) for s in sections]))
+    return intro, out_parts
+
+
+def _glued_tokens(text: str) -> dict[str, int]:
+    """How often each letters+digits token occurs: a token seen twice ("KCR2") is a name, not a marker."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"[^\W\d_]+\d{1,3}\b", text):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    return counts
+
+
+class _MarkerState:
+    """Finds footnote markers in document order: marker n is expected after marker n-1."""
+
+    def __init__(self, numbers: set[int], tokens: dict[str, int]) -> None:
+        self.numbers = numbers
+        self.tokens = tokens
+        self.expected = 1
+        self.used: set[int] = set()
+        self.highest = max(numbers) if numbers else 0
+
+    def scan(self, ptext: str, offset: int, line: int, warnings: list[Warning_]) -> list[Marker]:
+        found = []
+        for m in _MARKER.finditer(ptext):
+            n = int(m.group(1))
+            before = ptext[: m.start()]
+            word = re.search(r"([^\W\d_]+)$", before)
+            glued_to_upper = bool(word) and word.group(1)[-1].isupper()
+            if word and self.tokens.get(word.group(1) + m.group(1), 0) > 1:
+                continue  # a name that recurs with its digits, e.g. "KCR2"
+            if n == self.expected:
+                pass
+            elif n > self.expected and not glued_to_upper and (n in self.numbers or not self.numbers) and n - self.expected <= 3:
+                warnings.append(Warning_("marker-gap", f"footnote marker {n} follows marker {self.expected - 1}; markers {self.expected}..{n - 1} were not found", line))
+            else:
+                continue
+            if n not in self.numbers:
+                warnings.append(Warning_("marker-without-footnote", f"footnote marker {n} has no footnote", line))
+            self.used.add(n)
+            self.expected = n + 1
+            found.append(Marker(n, offset + m.start(1), offset + m.end(1)))
+        return found
