@@ -1,0 +1,172 @@
+"""The `kg` command line: a thin layer over the library. The only module that imports click.
+
+Each command reads its options, makes one library call, renders the result and exits with a code.
+Heavy libraries (rdflib, pyshacl, pyoxigraph) are imported inside the commands that use them, so
+`kg --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.errors import EXIT_INTERNAL, EXIT_USAGE, KgError
+
+EXIT_CODES = """\b
+Exit codes:
+  0   ok
+  1   data does not conform / a check failed
+  2   usage error
+  3   unreadable or invalid input
+  4   SPARQL endpoint or network error
+  70  internal error (please report it; --traceback shows where)"""
+
+
+class Context:
+    def __init__(self, quiet: bool, traceback_: bool, config: str | None) -> None:
+        self.quiet = quiet
+        self.traceback = traceback_
+        self.config_option = config
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            from kg.config import load_config
+
+            self._config = load_config(self.config_option)
+        return self._config
+
+    def progress(self, message: str) -> None:
+        if not self.quiet and sys.stderr.isatty():
+            click.echo(f"\r\033[K{message}", err=True, nl=False)
+
+    def status(self, message: str) -> None:
+        """A status line on stderr (always, unless -q)."""
+        if not self.quiet:
+            if sys.stderr.isatty():
+                click.echo("\r\033[K", err=True, nl=False)
+            click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or status on stderr (errors still show).")
+@click.option("--traceback", "traceback_", is_flag=True, help="Show a Python traceback for errors.")
+@click.option("--config", type=click.Path(dir_okay=False), envvar="KG_CONFIG",
+              help="Configuration file (default: ./kg.toml, else the bundled one). Env: KG_CONFIG.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, traceback_: bool, config: str | None) -> None:
+    """kg — Dutch government annual reports as linked data.
+
+    Reads annual reports, extracts organisations, laws and bills, EU instruments, programmes and
+    Kamerstukken with their source sentences, and keeps them as RDF in an embedded store that can be
+    validated, queried, exported, published and served.
+    """
+    ctx.obj = Context(quiet, traceback_, config)
+
+
+STORE_OPTION = click.option(
+    "--store", "store", type=click.Path(file_okay=False), envvar="KG_STORE",
+    help="Store folder (default ./kg-store). Env: KG_STORE.",
+)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Rebuild every report, also the unchanged ones.")
+@pass_ctx
+def build(c: Context, reports: tuple[Path, ...], store: str | None, jobs: int | None, force: bool) -> None:
+    """Read REPORTS (files or folders of .txt files) into the store.
+
+    With no REPORTS, builds the reports listed in the configuration. One named graph per report;
+    unchanged reports are skipped. Files that cannot be read are reported (exit 3) and the others
+    are still built.
+    """
+    from kg.build import build as run_build
+    from kg.build import expand_inputs
+    from kg.store import store_path
+
+    config = c.config
+    paths = expand_inputs(list(reports)) if reports else [r.path for r in config.reports]
+    result = run_build(paths, config=config, store_dir=store_path(store), jobs=jobs, force=force, progress=c.progress)
+    for r in result.reports:
+        for w in r.warnings:
+            c.warn(w)
+    for e in result.errors:
+        click.echo(f"error: {e}", err=True)
+    c.status(
+        f"built {result.built} report(s), skipped {len(result.reports) - result.built} unchanged, "
+        f"{len(result.errors)} failed; {result.triples} triples, "
+        f"{sum(r.entities for r in result.reports)} entities in {result.store}"
+    )
+    if result.errors:
+        sys.exit(3)
+
+
+@cli.command()
+@STORE_OPTION
+@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "trig", "nquads"]),
+              default="turtle", show_default=True, help="Serialisation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--ontology/--no-ontology", default=True, show_default=True, help="Include the ontology.")
+@pass_ctx
+def export(c: Context, store: str | None, fmt: str, output: Path | None, ontology: bool) -> None:
+    """Write the graph in the store as Turtle (canonical), N-Triples, JSON-LD, TriG or N-Quads."""
+    from kg.export import Format, serialise, store_quads, write_atomic
+    from kg.store import open_store, store_path
+
+    s = open_store(store_path(store), read_only=True)
+    text = serialise(list(store_quads(s)), Format.from_name(fmt), with_ontology=ontology)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        c.status(f"wrote {output} ({len(text.encode('utf-8'))} bytes, {fmt})")
+
+
+def main() -> None:
+    """Entry point: run the CLI and map errors to exit codes."""
+    show_tb = "--traceback" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(EXIT_USAGE if isinstance(e, click.UsageError) else e.exit_code)
+    except KgError as e:
+        if show_tb:
+            traceback.print_exc()
+        click.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # a bug: say so, and how to see more
+        if show_tb:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(e).__name__}: {e}\n  (run with --traceback for details)", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

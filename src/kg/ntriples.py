@@ -1,0 +1,118 @@
+"""Fast, dependency-free RDF terms as N-Triples text, and a canonical Turtle writer.
+
+The build emits every triple as three N-Triples term strings. That is the cheapest form to produce in
+Python, loads into pyoxigraph in bulk, and sorts into canonical output without any RDF library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+Triple = tuple[str, str, str]
+Quad = tuple[str, str, str, str]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+_ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESC = re.compile(r'[\\"\n\r\t]')
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def iri(value: str) -> str:
+    if _IRI_BAD.search(value):
+        value = _IRI_BAD.sub(lambda m: "%%%02X" % ord(m.group(0)), value)
+    return f"<{value}>"
+
+
+def _quote(text: str) -> str:
+    return '"' + _NEEDS_ESC.sub(lambda m: _ESC[m.group(0)], text) + '"'
+
+
+def lit(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    q = _quote(text)
+    if lang:
+        return f"{q}@{lang}"
+    if datatype and datatype != XSD + "string":
+        return f"{q}^^<{datatype}>"
+    return q
+
+
+def integer(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+def decimal(v: str) -> str:
+    return f'"{v}"^^<{XSD}decimal>'
+
+
+def typed(v: str, local: str) -> str:
+    return f'"{v}"^^<{XSD}{local}>'
+
+
+def nquads(quads: Iterable[Quad]) -> str:
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads)
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+# --- canonical Turtle -----------------------------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
+
+
+class _Shortener:
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        # the longest namespace first, so that kgk: wins over a shorter base namespace
+        self.items = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.used: set[str] = set()
+
+    def __call__(self, term: str) -> str:
+        if term.startswith("<"):
+            value = term[1:-1]
+            if term == RDF_TYPE:
+                return "a"
+            for prefix, ns in self.items:
+                if value.startswith(ns):
+                    local = value[len(ns) :]
+                    if local == "" or _PN_LOCAL.match(local):
+                        self.used.add(prefix)
+                        return f"{prefix}:{local}"
+            return term
+        if '"^^<' in term:
+            lex, dt = term.rsplit("^^", 1)
+            if dt == f"<{XSD}integer>" and re.fullmatch(r'"-?\d+"', lex):
+                return lex[1:-1]
+            return f"{lex}^^{self(dt)}"
+        return term
+
+
+def _sort_key(term: str) -> tuple[int, str]:
+    # IRIs, then blank nodes, then literals; within each, code-point order of the N-Triples form
+    return (0 if term.startswith("<") else 1 if term.startswith("_:") else 2, term)
+
+
+def canonical_turtle(triples: Iterable[Triple], prefixes: Mapping[str, str], *, header: str = "") -> str:
+    """Sorted, prefixed, grouped Turtle. The same set of triples always gives the same bytes."""
+    uniq = sorted(set(triples), key=lambda t: (_sort_key(t[0]), t[1] != RDF_TYPE, t[1], _sort_key(t[2])))
+    short = _Shortener(prefixes)
+    body: list[str] = []
+    subject = predicate = None
+    for s, p, o in uniq:
+        if s != subject:
+            if subject is not None:
+                body.append(" .\n\n")
+            body.append(f"{short(s)}\n    {short(p)} {short(o)}")
+            subject, predicate = s, p
+        elif p != predicate:
+            body.append(f" ;\n    {short(p)} {short(o)}")
+            predicate = p
+        else:
+            body.append(f" ,\n        {short(o)}")
+    if subject is not None:
+        body.append(" .\n")
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()) if k in short.used)
+    return header + head + ("\n" if head else "") + "".join(body)
