@@ -1,0 +1,179 @@
+"""Build, store and export: determinism, provenance, named graphs, incremental rebuild."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.export import Format, serialise, store_quads
+from kg.store import graph_names, open_store
+
+from .conftest import REPORT
+
+KG = "https://kg.example.org/def/kg#"
+
+
+def _export(store: Path, fmt: Format) -> str:
+    return serialise(list(store_quads(open_store(store, read_only=True))), fmt)
+
+
+def test_build_twice_gives_byte_identical_turtle(tmp_path, config):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build([REPORT], config=config, store_dir=a, jobs=1)
+    build([REPORT], config=config, store_dir=b, jobs=1)
+    ta, tb = _export(a, Format.TURTLE), _export(b, Format.TURTLE)
+    assert ta == tb
+    assert ta.encode() == tb.encode()
+    assert "_:" not in ta, "no blank nodes in the export"
+
+
+def test_every_format_parses_to_the_same_graph(built_store):
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    store = open_store(built_store, read_only=True)
+    quads = list(store_quads(store))
+    ref = rdflib.Graph().parse(data=serialise(quads, Format.NTRIPLES), format="nt")
+    assert len(ref) > 1000
+    ttl = rdflib.Graph().parse(data=serialise(quads, Format.TURTLE), format="turtle")
+    assert isomorphic(ref, ttl)
+    ds = rdflib.Dataset()
+    ds.parse(data=serialise(quads, Format.TRIG), format="trig")
+    assert len([g for g in ds.graphs() if len(g)]) == 1
+    jl = rdflib.Graph().parse(data=serialise(quads, Format.JSONLD), format="json-ld")
+    assert isomorphic(ref, jl)
+
+
+def test_one_named_graph_per_report(tmp_path, config):
+    d = tmp_path / "reports"
+    d.mkdir()
+    shutil.copy(REPORT, d / "jenv-2024.txt")
+    shutil.copy(REPORT, d / "jenv-2024-copy.txt")
+    res = build([d / "jenv-2024.txt", d / "jenv-2024-copy.txt"], config=config, store_dir=tmp_path / "s", jobs=2)
+    assert not res.errors
+    names = graph_names(open_store(tmp_path / "s", read_only=True))
+    assert names == [f"{config.base_iri}/graph/jenv-2024", f"{config.base_iri}/graph/jenv-2024-copy"]
+
+
+def test_same_organisation_in_two_reports_is_one_iri(tmp_path, config):
+    import pyoxigraph as ox
+
+    d = tmp_path / "r"
+    d.mkdir()
+    shutil.copy(REPORT, d / "a.txt")
+    shutil.copy(REPORT, d / "b.txt")
+    build([d / "a.txt", d / "b.txt"], config=config, store_dir=tmp_path / "s", jobs=1)
+    store = open_store(tmp_path / "s", read_only=True)
+    q = f"SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?o a <{KG}Organisation> }} }} GROUP BY ?o"
+    rows = list(store.query(q))
+    assert rows, "organisations are extracted"
+    assert all(int(r["n"].value) == 2 for r in rows)
+    assert isinstance(rows[0]["o"], ox.NamedNode)
+
+
+def test_rebuild_redoes_only_the_changed_report(tmp_path, config):
+    d = tmp_path / "r"
+    d.mkdir()
+    a, b = Path(shutil.copy(REPORT, d / "a.txt")), Path(shutil.copy(REPORT, d / "b.txt"))
+    store = tmp_path / "s"
+    first = build([a, b], config=config, store_dir=store, jobs=1)
+    assert first.built == 2
+    again = build([a, b], config=config, store_dir=store, jobs=1)
+    assert again.built == 0 and all(r.skipped for r in again.reports)
+    b.write_text(b.read_text(encoding="utf-8").replace("Opiumwet", "Opiumwet", 1) + "\n", encoding="utf-8")
+    third = build([a, b], config=config, store_dir=store, jobs=1)
+    assert [r.key for r in third.reports if not r.skipped] == ["b"]
+    assert graph_names(open_store(store, read_only=True)) == [f"{config.base_iri}/graph/a", f"{config.base_iri}/graph/b"]
+
+
+def test_bad_file_is_reported_and_good_files_still_built(tmp_path, config):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00binary")
+    res = build([REPORT, bad], config=config, store_dir=tmp_path / "s", jobs=1)
+    assert len(res.errors) == 1 and "bad.txt" in res.errors[0]
+    assert [r.key for r in res.reports] == ["jenv-jaarverslag-2024-beleidsverslag"]
+
+
+def test_provenance_every_entity_has_a_mention_with_offsets(report_graph, report_path):
+    text = report_path.read_text(encoding="utf-8")
+    q = f"""
+    PREFIX kg: <{KG}>
+    SELECT ?e WHERE {{ ?e a ?c . VALUES ?c {{ kg:Organisation kg:Law kg:Bill kg:Code kg:EURegulation
+        kg:EUDirective kg:EUAct kg:Programme kg:GeneralAdministrativeOrder }}
+        FILTER NOT EXISTS {{ ?m kg:refersTo ?e ; kg:inSentence ?s }} }}"""
+    missing = list(report_graph.query(q))
+    assert not missing, f"entities without a mention in a sentence: {missing[:5]}"
+    q2 = f"""
+    PREFIX kg: <{KG}>
+    PREFIX oa: <http://www.w3.org/ns/oa#>
+    SELECT ?form ?start ?end ?stext ?ss WHERE {{
+      ?m kg:surfaceForm ?form ; oa:hasTarget/oa:hasSelector ?sel ; kg:inSentence ?s .
+      ?sel a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+      ?s kg:text ?stext ; kg:start ?ss }}"""
+    rows = list(report_graph.query(q2))
+    assert len(rows) > 100
+    for form, start, end, stext, ss in rows:
+        assert text[int(start) : int(end)] == str(form)
+        assert str(stext)[int(start) - int(ss) : int(end) - int(ss)] == str(form)
+
+
+def test_one_query_reaches_the_sentence_from_a_kamerstuk(report_graph):
+    q = f"""
+    PREFIX kg: <{KG}>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?text WHERE {{ ?k dcterms:identifier ?id . ?f kg:cites ?k . ?s kg:hasFootnote ?f ; kg:text ?text }}"""
+    rows = {(str(i), str(t)) for i, t in report_graph.query(q)}
+    ids = {i for i, _ in rows}
+    assert "kst-29911-454" in ids
+    assert any(i == "kst-22112-3868" and "(Wwke)" in t for i, t in rows)
+
+
+def test_alignments_let_standard_vocabulary_consumers_find_things(report_graph):
+    """A consumer who knows only ORG / ELI / DCTERMS + RDFS subclassing finds everything, with labels."""
+    from kg.export import ontology_triples
+
+    import rdflib
+
+    g = rdflib.Graph()
+    for t in report_graph:
+        g.add(t)
+    g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in ontology_triples()), format="nt")
+    for cls in ("http://www.w3.org/ns/org#Organization", "http://data.europa.eu/eli/ontology#LegalResource",
+                "http://purl.org/dc/terms/BibliographicResource"):
+        q = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* <{cls}> . ?x skos:prefLabel|<http://purl.org/dc/terms/title>|<{KG}text> ?l }}"""
+        n = int(next(iter(g.query(q)))[0])
+        assert n > 5, cls
+
+
+def test_every_kg_term_in_the_graph_is_declared_in_the_ontology(report_quads):
+    from kg.export import ontology_triples
+
+    declared = {s for s, p, o in ontology_triples()}
+    used = set()
+    for q in report_quads:
+        for term in q[:3]:
+            if term.startswith(f"<{KG}") or term.startswith("<https://kg.example.org/def/kind/"):
+                used.add(term)
+    assert used, "the graph uses kg: terms"
+    assert sorted(used - declared) == []
+
+
+def test_turtle_uses_our_prefixes_only(built_store):
+    ttl = _export(built_store, Format.TURTLE)
+    from kg.vocab import PREFIXES
+
+    declared = re.findall(r"^@prefix (\w*): <([^>]+)> \.$", ttl, flags=re.M)
+    assert declared
+    for prefix, ns in declared:
+        assert PREFIXES[prefix] == ns
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_export_is_deterministic_per_format(built_store, fmt):
+    assert _export(built_store, fmt) == _export(built_store, fmt)
