@@ -138,6 +138,27 @@ def export(c: Context, store: str | None, fmt: str, output: Path | None, ontolog
         c.status(f"wrote {output} ({len(text.encode('utf-8'))} bytes, {fmt})")
 
 
+@cli.command()
+@STORE_OPTION
+@click.option("--missing/--no-missing", default=True, show_default=True,
+              help="List the entities without an official identifier.")
+@pass_ctx
+def stats(c: Context, store: str | None, missing: bool) -> None:
+    """Counts per class and kind, and the entities still lacking an official identifier."""
+    from kg.stats import stats as run_stats
+    from kg.store import store_path
+
+    s = run_stats(store_path(store))
+    click.echo(f"{s.reports} report graph(s), {s.triples} triples\n")
+    click.echo(f"{'class':<28} {'kind':<24} {'entities':>8} {'with id':>8}")
+    for row in s.counts:
+        click.echo(f"{row.cls:<28} {row.kind:<24} {row.entities:>8} {row.with_identifier:>8}")
+    if missing:
+        click.echo(f"\nwithout an official identifier ({len(s.missing)}):")
+        for m in s.missing:
+            click.echo(f"  {m.cls:<26} {m.label}  ({m.mentions} mention(s))  <{m.iri}>")
+
+
 def main() -> None:
     """Entry point: run the CLI and map errors to exit codes."""
     show_tb = "--traceback" in sys.argv
