@@ -1,0 +1,1 @@
+"""Publishing a release: release files, the DCAT-AP-NL catalogue with VoID, static pages, upload."""
