@@ -12,7 +12,7 @@ from kg.build import build
 from kg.export import Format, serialise, store_quads
 from kg.store import graph_names, open_store
 
-from .conftest import REPORT
+from conftest import REPORT
 
 KG = "https://kg.example.org/def/kg#"
 

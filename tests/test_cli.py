@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from .conftest import REPORT, ROOT
+from conftest import REPORT, ROOT
 
 
 def run(args, **kw):
