@@ -1,0 +1,196 @@
+"""Document model -> entities, mentions, citations, figures, events and relations (pure Python).
+
+Entry point: ``extract(report, reference=...)``. See docs/extraction.md for how each extractor works.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from kg.extract import abbreviations, events, figures, gazetteer, legal, organisations, programmes, relations, resolve
+from kg.extract.common import Candidate, compact, slug
+from kg.extract.kamerstukken import parse_citations
+from kg.extract.phrases import phrases
+from kg.model import Citation, Entity, Extraction, Mention, Report
+from kg.reference import Reference, RefEntry
+
+__all__ = ["extract"]
+
+
+def _mask(report: Report) -> str:
+    """The text with footnote-marker digits blanked (same length): "TK6" reads as "TK ". """
+    chars = None
+    for s in report.sentences():
+        for mk in s.markers:
+            if chars is None:
+                chars = list(report.text)
+            for i in range(mk.start, mk.end):
+                chars[i] = " "
+    return report.text if chars is None else "".join(chars)
+
+
+def _phrase_candidates(masked: str, s_start: int, s_end: int) -> list[Candidate]:
+    out = []
+    for p in phrases(masked[s_start:s_end], s_start):
+        words = [w for _, _, w in p.words]
+        label = masked[p.start:p.end].strip()
+        if p.sentence_initial and len(words) == 1:
+            continue
+        o = organisations.from_phrase(words, p.start, p.end, s_start, label)
+        pr = programmes.from_phrase(words, p.start, p.end, s_start, label, p.trigger)
+        if o is None and p.trigger.lower() in ("eenheid", "dienst", "stichting", "commissie", "monitoringscommissie"):
+            o = Candidate("organisation", p.start, p.end, label, organisations.HEADS.get(p.trigger.lower(), "other-organisation"), "Organisation", None, "pattern", None, None, s_start)
+        if o and pr:
+            io = organisations.classify(words, organisations.HEADS)
+            ip = organisations.classify(words, programmes.HEADS)
+            if p.trigger.lower() in programmes.TRIGGERS or (ip and io and ip[0] < io[0]):
+                o = None
+            else:
+                pr = None
+        if o:
+            out.append(o)
+        if pr:
+            out.append(pr)
+    return out
+
+
+def _classify_long(text: str) -> tuple[str, str, str] | None:
+    words = text.split()
+    for heads, kind, cls in ((organisations.HEADS, "organisation", "Organisation"), (programmes.HEADS, "programme", "Programme")):
+        hit = organisations.classify(words, heads)
+        if hit:
+            return kind, hit[2], cls
+    return None
+
+
+def extract(report: Report, *, reference: Reference) -> Extraction:
+    g = gazetteer.build(reference)
+    text = report.text
+    masked = _mask(report)
+    sents = report.sentences()
+    ym = re.search(r"(?:19|20)\d\d", report.key)
+    year = ym.group() if ym else None
+
+    cands: list[Candidate] = []
+    defs: list[abbreviations.Definition] = []
+    for s in sents:
+        st = masked[s.start:s.end]
+        cands += gazetteer.scan(g, st, s.start, s.start)
+        cands += legal.find(st, s.start, s.start)
+        cands += _phrase_candidates(masked, s.start, s.end)
+        defs += abbreviations.find_definitions(st, s.start, s.start)
+    resolve.trim_swallowed(cands, masked)
+    for c in cands:
+        resolve.alias(c, g)
+    kept = resolve.choose(cands)
+
+    # abbreviations defined in the text: bind each to its long form's entity
+    by_end: dict[int, Candidate] = {}
+    for c in kept:
+        by_end[c.end] = c
+    defined: dict[str, list[tuple[int, Candidate]]] = defaultdict(list)
+    for d in defs:
+        long = by_end.get(d.long_end)
+        if long is None or (d.long_start >= 0 and long.start > d.long_start and long.source == "pattern"):
+            if d.long_start < 0:
+                continue
+            ltext = masked[d.long_start:d.long_end]
+            kinds = _classify_long(ltext)
+            if long is not None and kinds is None:
+                pass
+            elif kinds is None:
+                after = masked[d.abbr_end + 1:d.abbr_end + 12]
+                trig = re.match(r"\)?-(\w+)", after)
+                if trig and trig.group(1).lower() in programmes.HEADS:
+                    kinds = ("programme", programmes.HEADS[trig.group(1).lower()], "Programme")
+                else:
+                    continue
+            if kinds is not None:
+                long = Candidate(kinds[0], d.long_start, d.long_end, ltext, kinds[1], kinds[2], None, "abbreviation", None, None, d.sentence_start)
+                resolve.alias(long, g)
+                cands.append(long)
+        defined[d.abbr].append((d.abbr_start, long))
+        cands.append(Candidate(long.kind, d.abbr_start, d.abbr_end, long.label, long.subkind, long.cls, long.key, "abbreviation", long.status, d.abbr, d.sentence_start))
+
+    # learned names: what the patterns and definitions found, applied to the rest of the text
+    local = gazetteer.Gazetteer()
+    for c in resolve.choose(cands):
+        if c.source == "reference":
+            continue
+        ref = (c.kind, c.entity_key())
+        local.entries[ref] = RefEntry(c.kind, ref[1], "", c.label, c.cls, c.subkind, status=c.status)
+        if c.abbreviation:
+            local.add_abbreviation(c.abbreviation, ref)
+        else:
+            local.add_name(masked[c.start:c.end], ref)
+            local.add_name(c.label, ref)
+    for s in sents:
+        for c in gazetteer.scan(local, masked[s.start:s.end], s.start, s.start):
+            c.source = "learned"
+            c.key = c.key or None
+            cands.append(c)
+    # an abbreviation means what the nearest definition before it says
+    for c in cands:
+        a = c.abbreviation or masked[c.start:c.end].rstrip("s’'")
+        if a in defined and c.source != "pattern":
+            opts = defined[a]
+            before = [o for o in opts if o[0] <= c.start]
+            long = (before[-1] if before else opts[0])[1]
+            c.kind, c.key, c.label, c.subkind, c.cls, c.status = long.kind, long.key, long.label, long.subkind, long.cls, long.status
+    final = resolve.choose(cands)
+
+    ex = Extraction()
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for c in final:
+        ent = resolve.entity_for(c, g)
+        prev = ex.entities.get(ent.ref)
+        if prev is None:
+            ex.entities[ent.ref] = ent
+        if c.abbreviation and c.source != "reference" and c.abbreviation not in ex.entities[ent.ref].abbreviations:
+            e0 = ex.entities[ent.ref]
+            ex.entities[ent.ref] = _with_abbr(e0, c.abbreviation)
+        m = Mention(ent.kind, ent.key, c.start, c.end, text[c.start:c.end], c.sentence_start)
+        ex.mentions.append(m)
+        by_sentence[c.sentence_start].append(m)
+
+    # Kamerstukken cited in footnotes
+    marker_at: dict[int, tuple[int, int]] = {}
+    for s in sents:
+        for mk in s.markers:
+            marker_at.setdefault(mk.number, (s.start, mk.start))
+    for f in report.footnotes:
+        for pc in parse_citations(text[f.start:f.end], f.start):
+            ref = ("kamerstuk", pc.key)
+            if ref not in ex.entities:
+                ex.entities[ref] = Entity(
+                    kind="kamerstuk", key=pc.key, label=f"Kamerstuk {pc.dossier} nr. {pc.number}", cls="Kamerstuk",
+                    subkind="kamerstuk", chamber=pc.chamber, session_year=pc.session_year, dossier=pc.dossier,
+                    number=pc.number, pages=(f"https://zoek.officielebekendmakingen.nl/{pc.key}.html",),
+                )
+            ex.citations.append(Citation(f.number, pc.key, pc.start, pc.end))
+            if f.number in marker_at:
+                sstart, mstart = marker_at[f.number]
+                r = relations.concerns((sstart, by_sentence.get(sstart, [])), mstart, pc.key)
+                if r:
+                    ex.relations.append(r)
+
+    # figures, events, relations per sentence
+    for p, *_ in report.paragraphs():
+        psents = []
+        for s in p.sentences:
+            ms = by_sentence.get(s.start, [])
+            st = masked[s.start:s.end]
+            ex.figures += figures.find(st, s.start, s.start)
+            ex.events += events.find(st, s.start, s.start, year, ms)
+            ex.relations += relations.responsible(text[s.start:s.end], s.start, ms)
+            psents.append((s.start, st, ms))
+        ex.relations += relations.implements(psents, ex.entities)
+    ex.relations = list({(r.subject, r.predicate, r.object, r.start): r for r in ex.relations}.values())
+    return ex
+
+
+def _with_abbr(e: Entity, abbr: str) -> Entity:
+    from dataclasses import replace
+
+    return replace(e, abbreviations=tuple(dict.fromkeys(e.abbreviations + (abbr,))))

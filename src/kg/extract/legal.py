@@ -1,0 +1,178 @@
+"""Legal instruments found by pattern: Dutch laws, bills, codes, AMvBs and EU acts.
+
+Names the reference data lacks are found by their form:
+- compounds on ``-wet`` / ``Wetboek``: "Opiumwet", "Cyberbeveiligingswet", "Penitentiaire Beginselenwet",
+  "Vreemdelingenwet 2000", "Innovatiewet Strafvordering";
+- ``Wet`` + title: "Wet tegemoetkoming schade bij rampen", "Wet op de rechtsbijstand" — the title runs to
+  a clause boundary (punctuation, a finite verb, "in consultatie", a year ...);
+- ``wetsvoorstel`` + name: "wetsvoorstel Ondermijning II", "wetsvoorstel verhogen strafmaat drugsdelicten";
+  these are bills (status bill-pending);
+- EU acts: "...richtlijn", "richtlijn X", "X-verordening", "X Verordening", "Europees ... Pact".
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.common import Candidate, slug
+
+_SP = r"[ \u00a0]"
+_CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
+# words that end a law's title: verbs, clause openers and time words
+STOP = frozenset(
+    """is was zijn werd worden wordt werden heeft hebben had trad treedt treden gaat ging gingen kan kon
+    konden moet moeten zal zullen zou zouden naar die dat dit deze om als door alsnog ook nog niet wel aan
+    en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
+    stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
+    voorziet regelt bevat betreft beoogt moest mocht konden
+    """.split()
+)
+_TITLE_WORD = re.compile(r"[\w’'\-/]+")
+_STOP_PAIRS = ("in werking", "in consultatie", "in de tweede", "in de eerste", "op basis", "in het kader", "in 20", "in 19", "op 1", "in januari", "met ingang")
+
+
+def _title(text: str, pos: int, max_words: int = 14) -> int:
+    """End of a law title that starts at ``pos``: up to punctuation or a stop word."""
+    end = pos
+    i = pos
+    count = 0
+    while count < max_words:
+        m = _TITLE_WORD.match(text, i)
+        if not m:
+            break
+        w = m.group().lower()
+        rest = text[m.start():m.start() + 20].lower()
+        if w in STOP or any(rest.startswith(p) for p in _STOP_PAIRS):
+            break
+        if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
+            break
+        end = m.end()
+        count += 1
+        if m.end() < len(text) and text[m.end()] not in " \u00a0":
+            break  # punctuation (or a marker) after the word ends the title
+        i = m.end() + 1
+    # a title does not end on a connector
+    while True:
+        tail = re.search(r"[ \u00a0](van|de|het|der|en|op|in|bij|met|voor|ter|tot|een)$", text[pos:end])
+        if not tail:
+            break
+        end = pos + tail.start()
+    return end
+
+
+_COMPOUND_WET = re.compile(
+    rf"(?:(?<![\w-])(?P<adj>[A-ZÀ-Ý]\w+(?:e|iaire)){_SP})?(?<![\w-])(?P<w>[A-ZÀ-Ý][\w’'\-]*?(?:wet|wetboek))(?![\w-])"
+)
+_WETBOEK = re.compile(rf"(?<![\w-])(?P<w>[Ww]etboek{_SP}van{_SP}(?:[A-ZÀ-Ý]\w+|[a-z]+))(?:{_SP}(?P<bes>BES|Sint Maarten))?")
+_WET = re.compile(rf"(?<![\w-])(?P<w>Wet|wet)(?P<sp>{_SP})(?=\S)")
+_BILL = re.compile(rf"(?<![\w-])(?P<t>[Ww]etsvoorstel(?:len)?)(?P<sp>{_SP})(?=\S)")
+_EU_COMPOUND = re.compile(r"(?<![\w])(?P<w>(?:[A-Za-z0-9][\w\-]*?)[-]?(?P<h>richtlijn|verordening|[Gg]renscode)(?:en)?)(?![\w-])")
+_EU_BEFORE = re.compile(rf"(?<![\w-])(?P<w>(?:[a-z]-)?{_CAPW}{_SP}(?P<h>Verordening|Richtlijn))(?![\w-])")
+_EU_AFTER = re.compile(rf"(?<![\w-])(?P<w>(?:[Ee]uropese{_SP})?(?P<h>[Rr]ichtlijn|[Vv]erordening){_SP}(?P<n>(?:\(\w+\){_SP})?[A-ZÀ-Ý][\w\-]*(?:{_SP}(?:en|van|voor|[a-zà-ÿ]+|[A-ZÀ-Ý][\w\-]*)){{0,5}}))")
+_PACT = re.compile(rf"(?<![\w-])(?P<w>(?:Europe(?:es|se){_SP})?(?:[A-ZÀ-Ý][\w\-]*{_SP}(?:en{_SP})?){{1,4}}Pact)(?![\w-])")
+_GENERIC_EU_PREFIX = frozenset("eu eu- de deze die nieuwe europese europees verschillende".split())
+
+
+def _label(t: str) -> str:
+    return t[0].upper() + t[1:] if len(t) > 1 and t[1].islower() else t
+
+
+def _cand(kind_sub: str, cls: str, start: int, end: int, label: str, sstart: int, status: str | None = None) -> Candidate:
+    return Candidate("legal", start, end, label, kind_sub, cls, None, "pattern", status, None, sstart)
+
+
+def find(text: str, offset: int, sstart: int) -> list[Candidate]:
+    """Legal-instrument candidates in one sentence (absolute spans)."""
+    out: list[Candidate] = []
+    for m in _WETBOEK.finditer(text):
+        s, e = m.start("w"), m.end()
+        out.append(_cand("code", "Code", offset + s, offset + e, text[s:e][0].upper() + text[s + 1:e], sstart, "in-force"))
+    for m in _COMPOUND_WET.finditer(text):
+        w = m.group("w")
+        if w.lower() in ("wet", "wetboek") or w.lower().endswith("wetboek") and w.lower() != "wetboek":
+            continue
+        s = m.start("adj") if m.group("adj") and m.start("adj") > 0 else m.start("w")
+        e = m.end("w")
+        # "Vreemdelingenwet 2000", "Innovatiewet Strafvordering"
+        tail = re.match(rf"{_SP}((?:19|20)\d\d|[A-ZÀ-Ý][a-zà-ÿ]+(?:{_SP}[A-ZÀ-Ý][a-zà-ÿ]+)?)(?![\w-])", text[e:])
+        if tail and not re.match(r"[ \u00a0](?:De|Het|Een|In|Op|Dit|Deze)\b", text[e:]):
+            e += tail.end()
+        label = text[s:e]
+        out.append(_cand("law", "Law", offset + s, offset + e, label, sstart, "in-force"))
+    for m in _WET.finditer(text):
+        s = m.start("w")
+        tpos = m.end()
+        nxt = text[tpos:tpos + 40]
+        lower = m.group("w") == "wet"
+        if re.match(r"(?:en|of|-|is|was|moet|wordt|zijn|en regelgeving)\b", nxt):
+            continue
+        e = _title(text, tpos)
+        if e <= tpos:
+            continue
+        if lower:
+            # "de wet seksuele misdrijven." — lower-case only when the title runs to punctuation
+            if e >= len(text) or text[e] not in ".,;:)" or len(text[tpos:e].split()) > 5:
+                continue
+        if m.group("w") == "Wet" and s == 0 and not re.match(r"[A-Z]|op |ter |tot |van |gemeentelijke|[a-z]+ [a-z]+", nxt):
+            continue
+        label = "Wet " + text[tpos:e]
+        out.append(_cand("law", "Law", offset + s, offset + e, label, sstart, None))
+    for m in _BILL.finditer(text):
+        tpos = m.end()
+        nxt = text[tpos:]
+        if re.match(r"(?:Wet|wet)[ \u00a0]", nxt):
+            # the bill's own title: mark the Wet candidate as a bill
+            for c in out:
+                if c.start == offset + tpos:
+                    c.subkind, c.cls, c.status = "bill", "Bill", "bill-pending"
+            continue
+        if re.match(r"(?:om|in|voor|binnen|is|was|dat|die|naar|bij|aan|de|het|een|van|met|op|over|ter|tot|en|te|zijn|wordt|werd|brachten|dienden|\()\b", nxt) or not re.match(r"\w", nxt):
+            continue
+        e = _title(text, tpos, max_words=8)
+        if e <= tpos:
+            continue
+        if nxt[:1].islower() and (e >= len(text) or text[e] not in ".,;:)"):
+            continue
+        name = text[tpos:e]
+        if nxt[:1].isupper():
+            s = tpos
+            label = name
+        else:
+            s = m.start("t")
+            label = "Wetsvoorstel " + name
+        out.append(_cand("bill", "Bill", offset + s, offset + e, label, sstart, "bill-pending"))
+    for m in _EU_COMPOUND.finditer(text):
+        w = m.group("w")
+        prefix = w[: m.start("h") - m.start("w")].rstrip("-").lower()
+        if len(prefix) < 2 or prefix in _GENERIC_EU_PREFIX or prefix.endswith("eu"):
+            continue
+        h = m.group("h").lower()
+        if h.endswith("grenscode"):
+            sub, cls = "eu-regulation", "EURegulation"
+        elif h == "richtlijn":
+            sub, cls = "eu-directive", "EUDirective"
+        else:
+            sub, cls = "eu-regulation", "EURegulation"
+        s, e = m.start("w"), m.end("w")
+        # "Europese confiscatierichtlijn"
+        before = re.search(rf"(?:Europese|herziene){_SP}$", text[:s])
+        label = text[s:e]
+        out.append(_cand(sub, cls, offset + s, offset + e, _label(label), sstart, "in-force"))
+    for rx in (_EU_BEFORE, _EU_AFTER):
+        for m in rx.finditer(text):
+            s, e = m.start("w"), m.end("w")
+            if rx is _EU_AFTER:
+                n0 = m.start("n")
+                e = _title(text, n0, 6)
+                if e <= n0:
+                    continue
+            h = m.group("h").lower()
+            sub, cls = ("eu-directive", "EUDirective") if h == "richtlijn" else ("eu-regulation", "EURegulation")
+            if rx is _EU_BEFORE and text[s:e].split()[0].lower() in _GENERIC_EU_PREFIX:
+                continue
+            label = text[s:e]
+            out.append(_cand(sub, cls, offset + s, offset + e, _label(label), sstart, "in-force"))
+    for m in _PACT.finditer(text):
+        s, e = m.start("w"), m.end("w")
+        out.append(_cand("eu-package", "EUAct", offset + s, offset + e, text[s:e], sstart, "adopted"))
+    return out

@@ -1,0 +1,113 @@
+"""Capitalised name phrases in a sentence: the raw material of the pattern extractors.
+
+A phrase is a run of capitalised words ("Landelijke Agenda Crisisbeheersing"), joined by the small words
+Dutch names contain ("Raad voor de rechtspraak" is found by the reference; "Offensief tegen Explosies" by
+the pattern), optionally followed by a year or year range ("2022-2025") or a Roman numeral ("II").
+Footnote markers glued to a word ("TK6") are cut off. Each phrase keeps the lower-case word before it
+("programma", "pilot", "wetsvoorstel"): a trigger that tells its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORDS = re.compile(r"\S+")
+_LEAD = "(‘“\"'«[„"
+_TRAIL = ".,;:)’”\"'!?»]"
+CONNECTORS = frozenset("van voor de het der den en tegen op met in bij ter tot and of the for against on to".split())
+# capitalised only because they open a sentence
+FUNCTION_WORDS = CONNECTORS | frozenset(
+    "een dit deze die dat ook daarom daarnaast samen binnen hiermee hierbij daarbij zo zij wij we ze hij "
+    "om als bij na naar door uit onder sinds vanaf per eind begin halverwege verder tevens mede omdat "
+    "doordat waarbij waarmee wel niet nog al alle elke ieder onze ons hun haar zijn er hier daar toen "
+    "tegen nu vooral specifiek jaarlijks op over rond".split()
+)
+_YEARISH = re.compile(r"^(?:(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?|[IVX]{1,4}|\d(?:\.\d)?)$")
+
+
+def is_cap(word: str) -> bool:
+    """'Agenda', 'eIDAS', 'e-Justice', 'NL-Alert', 'C2000' are capitalised; 'agenda' is not."""
+    if not word:
+        return False
+    c = word[0]
+    if c.isupper():
+        return True
+    head = word[:4]
+    return any(ch.isupper() for ch in head[1:]) and c.isalpha()
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    start: int  # absolute
+    end: int
+    words: tuple[tuple[int, int, str], ...]  # absolute spans and texts of the phrase's words
+    trigger: str  # the lower-case word just before ('' if none)
+    trigger_start: int
+    sentence_initial: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(w for _, _, w in self.words)
+
+
+def words(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, ends_clause) for each word, punctuation stripped; ``cut`` are marker starts."""
+    out = []
+    for m in _WORDS.finditer(text):
+        s, e = m.start(), m.end()
+        w = m.group()
+        while s < e and text[s] in _LEAD:
+            s += 1
+        trail = False
+        while e > s and text[e - 1] in _TRAIL:
+            e -= 1
+            trail = True
+        for k in range(s + 1, e):
+            if offset + k in cut:
+                e = k
+                trail = True
+                break
+        if text[e:e + 2] in ("’s", "'s") and e + 2 <= m.end():
+            e += 2  # plural/genitive apostrophe-s stays with its word
+        if e > s:
+            if out and s > m.start() and text[m.start()] in "(‘“\"«[„":
+                a, b, c, _ = out[-1]
+                out[-1] = (a, b, c, True)  # an opening bracket or quote ends the phrase before it
+            out.append((offset + s, offset + e, text[s:e], trail or (e < m.end() and text[e] in ",;:)")))
+    return out
+
+
+def phrases(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[Phrase]:
+    ws = words(text, offset, cut)
+    out: list[Phrase] = []
+    i = 0
+    n = len(ws)
+    while i < n:
+        if not is_cap(ws[i][2]) or (i == 0 and ws[i][2].lower() in FUNCTION_WORDS):
+            i += 1
+            continue
+        j = i
+        last_cap = i
+        while j + 1 < n and not ws[j][3]:
+            w = ws[j + 1][2]
+            if is_cap(w) or (_YEARISH.match(w) and j == last_cap):
+                j += 1
+                last_cap = j
+                continue
+            if w.lower() in CONNECTORS or ws[j][2].endswith("-"):
+                # a connector only joins when a capitalised word follows (within two words)
+                k = j + 1
+                while k < n and k <= j + 3 and (ws[k][2].lower() in CONNECTORS or ws[k - 1][2].endswith("-")) and not is_cap(ws[k][2]) and not ws[k][3]:
+                    k += 1
+                if k < n and is_cap(ws[k][2]) and not any(ws[x][3] for x in range(j + 1, k)):
+                    j = k
+                    last_cap = k
+                    continue
+            break
+        j = last_cap
+        trig = ws[i - 1][2] if i > 0 and not ws[i - 1][3] and not is_cap(ws[i - 1][2]) else ""
+        tstart = ws[i - 1][0] if trig else ws[i][0]
+        out.append(Phrase(ws[i][0], ws[j][1], tuple((a, b, c) for a, b, c, _ in ws[i : j + 1]), trig, tstart, i == 0))
+        i = j + 1
+    return out

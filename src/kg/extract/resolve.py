@@ -1,0 +1,78 @@
+"""One entity per thing: overlap resolution, alias merging, entity records.
+
+- Within a kind, overlapping candidates: the longest wins; at equal length reference > abbreviation > pattern.
+- Across kinds, a candidate inside another kind's candidate is dropped: "COA" in "Wet COA" is part of a
+  law's name, not an organisation mention (documented choice).
+- A pattern candidate that swallowed a known name after a connector ("Landelijke Agenda Crisisbeheersing
+  met de TK") is cut before the connector.
+- A pattern candidate whose name is a reference name (modulo "Europese", "de") takes the reference key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.common import Candidate, compact, slug
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.phrases import CONNECTORS
+from kg.model import Entity
+
+_RANK = {"reference": 3, "abbreviation": 2, "learned": 2, "pattern": 1}
+_DROP_LEAD = re.compile(r"^(?:de|het|Europese|Europees|Nederlandse|nieuwe|nationale)\s+", re.I)
+
+
+def trim_swallowed(cands: list[Candidate], text: str) -> None:
+    refs = [c for c in cands if c.source == "reference"]
+    for c in cands:
+        if c.source != "pattern":
+            continue
+        for r in refs:
+            if c.start < r.start and r.end <= c.end:
+                inner = text[c.start:r.start]
+                m = re.search(r"\s((?:(?:%s)\s+)+)$" % "|".join(sorted(CONNECTORS)), inner)
+                if m and m.group(1).split()[0] in ("met", "bij", "in", "op", "tegen", "en", "aan", "voor"):
+                    c.end = c.start + m.start()
+                    break
+
+
+def choose(cands: list[Candidate]) -> list[Candidate]:
+    cands = [c for c in cands if c.end > c.start]
+    order = sorted(cands, key=lambda c: (-(c.end - c.start), -_RANK.get(c.source, 0), c.start, c.kind))
+    kept: list[Candidate] = []
+    for c in order:
+        clash = False
+        for k in kept:
+            if c.start < k.end and k.start < c.end:
+                if k.kind == c.kind or (k.start <= c.start and c.end <= k.end):
+                    clash = True
+                    break
+        if not clash:
+            kept.append(c)
+    return sorted(kept, key=lambda c: (c.start, c.kind))
+
+
+def alias(c: Candidate, g: Gazetteer) -> None:
+    if c.source == "reference" or c.key:
+        return
+    for name in (c.label, _DROP_LEAD.sub("", c.label)):
+        refs = g.names.get(compact(name))
+        if refs:
+            for ref in refs:
+                if ref[0] == c.kind:
+                    e = g.entries[ref]
+                    c.key, c.label, c.subkind, c.cls = e.key, e.label, e.subkind, e.cls
+                    c.status = e.status or c.status
+                    return
+
+
+def entity_for(c: Candidate, g: Gazetteer) -> Entity:
+    e = g.entries.get((c.kind, c.key)) if c.key else None
+    if e is not None:
+        return Entity(
+            kind=e.kind, key=e.key, label=e.label, cls=e.cls, subkind=e.subkind, label_en=e.label_en,
+            abbreviations=e.abbreviations, alt_labels=e.alt_labels, status=e.status if e.kind == "legal" else None,
+            identifiers=e.identifiers, exact_match=e.exact_match, pages=e.pages,
+            identifier_status=e.identifier_status, parent=e.parent,
+        )
+    return Entity(kind=c.kind, key=c.key or slug(c.label), label=c.label, cls=c.cls, subkind=c.subkind,
+                  status=(c.status or "unknown") if c.kind == "legal" else None)
