@@ -37,6 +37,10 @@ _LEGISLATIVE = {"consultation", "council-of-state-advice", "adopted-by-senate", 
 
 
 def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[Mention]) -> list[Event]:
+    dm = _DATE.search(text)
+    ym0 = _YEAR.search(text) if dm is None else None
+    if dm is None and ym0 is None:
+        return []
     etype = next((t for rx, t in _TYPES if rx.search(text)), "other-event")
     parts = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind == "organisation"}))
     about = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind in ("legal", "programme")}))

@@ -28,6 +28,7 @@ class Gazetteer:
     prefixes: set[str] = field(default_factory=set)
     abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # exact -> refs
     entries: dict[tuple[str, str], RefEntry] = field(default_factory=dict)
+    firsts: set[str] = field(default_factory=set)  # compact first words of names: where a match may start
 
     def add_name(self, name: str, ref: tuple[str, str]) -> None:
         if is_abbreviation(name):
@@ -40,6 +41,7 @@ class Gazetteer:
         full = "".join(toks)
         if len(full) < 3:
             return
+        self.firsts.add(toks[0])
         refs = self.names.setdefault(full, [])
         if ref not in refs:
             refs.append(ref)
@@ -60,6 +62,7 @@ class Gazetteer:
             toks = [compact(t) for t in WORD.findall(abbr)]
             full = "".join(toks)
             if len(full) >= 3:
+                self.firsts.add(toks[0])
                 r = self.names.setdefault(full, [])
                 if ref not in r:
                     r.append(ref)
@@ -112,10 +115,15 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Cand
     toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
     out: list[Candidate] = []
     n = len(toks)
-    names, prefixes = g.names, g.prefixes
+    names, prefixes, firsts, abbrs = g.names, g.prefixes, g.firsts, g.abbreviations
     i = 0
     while i < n:
         s0, e0, t0 = toks[i]
+        f0 = _fold(t0)
+        if f0 not in firsts and t0 not in abbrs and not (
+            t0[-1:] == "s" and t0[:-1] in abbrs) and not any(f0.endswith(x) and f0[: -len(x)] in firsts for x in _SUFFIXES):
+            i += 1
+            continue
         best: tuple[int, list] | None = None  # (end offset in text, refs)
         acc = ""
         prev_end = s0

@@ -37,13 +37,23 @@ NOT_HEADS = frozenset("tweedekamer eerstekamer".split())
 _MIN_COMPOUND = 3
 
 
+_SORTED: dict[int, list[str]] = {}
+
+
+def _sorted_heads(hid: int, heads: dict[str, str]) -> list[str]:
+    got = _SORTED.get(hid)
+    if got is None:
+        got = _SORTED[hid] = sorted(heads, key=len, reverse=True)
+    return got
+
+
 def head_kind(word: str, heads: dict[str, str]) -> tuple[str, str] | None:
     """The head a word ends in, and its kind: 'Kwartiermakersorganisatie' -> ('organisatie', ...)."""
     w = word.lower().rstrip("’'s") if word.endswith(("’s", "'s")) else word.lower()
     w = w.split("-")[-1]
     if w in heads:
         return w, heads[w]
-    for h in sorted(heads, key=len, reverse=True):
+    for h in _sorted_heads(id(heads), heads):
         if w.endswith(h) and len(w) - len(h) >= _MIN_COMPOUND:
             return h, heads[h]
     return None

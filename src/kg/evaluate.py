@@ -1,0 +1,64 @@
+"""Precision and recall of an Extraction against a gold annotation (tests/gold/*.json).
+
+Gold entities carry ``kind``, ``label`` and ``forms`` (the surfaces the report uses). An extracted entity
+matches a gold entity of the same kind when one of its mention surfaces or its label equals (folded,
+whitespace- and apostrophe-normalised) one of the gold forms or the gold label; Kamerstukken match on key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.extract.common import fold
+from kg.model import Extraction
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", fold(s).replace("’", "'")).strip(" .,;:")
+
+
+@dataclass(frozen=True, slots=True)
+class KindScore:
+    kind: str
+    precision: float
+    recall: float
+    f1: float
+    missed: tuple[str, ...] = ()  # gold labels not found
+    spurious: tuple[str, ...] = ()  # extracted labels not in gold
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    scores: dict[str, KindScore] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{k:13s} P={s.precision:.3f} R={s.recall:.3f} F={s.f1:.3f}" for k, s in sorted(self.scores.items()))
+
+
+def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    ents = gold.get("entities", [])
+    surfaces: dict[tuple[str, str], set[str]] = {}
+    for m in ex.mentions:
+        surfaces.setdefault((m.kind, m.key), set()).add(_norm(m.surface))
+    for ref, e in ex.entities.items():
+        surfaces.setdefault(ref, set()).update({_norm(e.label), _norm(e.key)})
+    scores = {}
+    for kind in sorted({e.get("kind") for e in ents} | {k for k, _ in ex.entities}):
+        g = [e for e in ents if e.get("kind") == kind]
+        x = [ref for ref in ex.entities if ref[0] == kind]
+        gforms = [{_norm(f) for f in [e.get("label", ""), e.get("key", "") or ""] + list(e.get("forms", []))} - {""} for e in g]
+        found = [i for i, fs in enumerate(gforms) if any(fs & surfaces.get(ref, set()) for ref in x)]
+        correct = [ref for ref in x if any(fs & surfaces.get(ref, set()) for fs in gforms)]
+        p = len(correct) / len(x) if x else 1.0
+        r = len(found) / len(g) if g else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        scores[kind] = KindScore(
+            kind, p, r, f,
+            tuple(g[i].get("label", "") for i in range(len(g)) if i not in set(found)),
+            tuple(ex.entities[ref].label for ref in x if ref not in set(correct)),
+        )
+    return Evaluation(scores)
