@@ -35,10 +35,10 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_help_does_not_import_heavy_libraries():
     code = "import sys; from kg.cli import cli; cli.main(['--help'], standalone_mode=False); " \
-           "print(','.join(m for m in ('rdflib','pyshacl','pyoxigraph','SPARQLWrapper') if m in sys.modules))"
+           "print('LOADED:' + ','.join(m for m in ('rdflib','pyshacl','pyoxigraph','SPARQLWrapper') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1] == ""
+    assert r.stdout.strip().splitlines()[-1] == "LOADED:"
 
 
 def test_build_then_export_turtle(tmp_path):

@@ -182,6 +182,7 @@ REQUIRED_KINDS = {
     "event-kinds": """consultation council-of-state-advice submitted-to-parliament
         adopted-by-house-of-representatives adopted-by-senate entry-into-force publication motion-adopted start
         completion evaluation agreement-reached decision other-event""",
+    "document-kinds": "kamerstuk",
 }
 
 

@@ -208,9 +208,12 @@ class KGK(DefinedNamespace):
     completion: URIRef
     evaluation: URIRef
     decision: URIRef
+    # kgk:document-kinds
+    kamerstuk: URIRef
 
     _extras = [
         # concept schemes
+        "document-kinds",
         "organisation-kinds",
         "legal-kinds",
         "legal-statuses",
