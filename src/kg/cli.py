@@ -123,12 +123,38 @@ def build(c: Context, reports: tuple[Path, ...], store: str | None, jobs: int | 
               default="turtle", show_default=True, help="Serialisation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.option("--ontology/--no-ontology", default=True, show_default=True, help="Include the ontology.")
+@click.option("--release", "release", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a release folder instead: every format, ontology, shapes, queries, catalog.ttl, SHA256SUMS.")
+@click.option("--download-base", help="With --release: the URL the release files are downloaded from "
+              "(default: [catalog] download_base).")
+@click.option("--sparql-endpoint", help="With --release: a public SPARQL endpoint to describe as a dcat:DataService.")
+@click.option("--shapes", "dcat_shapes", type=click.Path(file_okay=False, path_type=Path),
+              help="With --release: the DCAT-AP-NL 3.0 shapes folder (default: $KG_DCAT_SHAPES or "
+              "../shared/standards/dcat-ap-nl-3.0).")
 @pass_ctx
-def export(c: Context, store: str | None, fmt: str, output: Path | None, ontology: bool) -> None:
-    """Write the graph in the store as Turtle (canonical), N-Triples, JSON-LD, TriG or N-Quads."""
+def export(c: Context, store: str | None, fmt: str, output: Path | None, ontology: bool, release: Path | None,
+           download_base: str | None, sparql_endpoint: str | None, dcat_shapes: Path | None) -> None:
+    """Write the graph in the store as Turtle (canonical), N-Triples, JSON-LD, TriG or N-Quads.
+
+    With --release DIR, write a whole release folder (see docs/publish.md); the previous release in DIR
+    stays untouched unless the new one is complete and its catalogue conforms to DCAT-AP-NL 3.0.
+    """
     from kg.export import Format, serialise, store_quads, write_atomic
     from kg.store import open_store, store_path
 
+    if release is not None:
+        from kg.publish.release import build_release, find_dcat_shapes
+
+        shapes = find_dcat_shapes(dcat_shapes)
+        if shapes is None:
+            c.warn("warning: DCAT-AP-NL 3.0 shapes not found; the catalogue is not checked (use --shapes DIR)")
+        r = build_release(store_path(store), release, config=c.config, download_base=download_base,
+                          sparql_endpoint=sparql_endpoint, shapes_dir=shapes, progress=c.progress)
+        checked = f"conforms to DCAT-AP-NL 3.0 ({r.catalog_warnings} recommendation(s) not met)" \
+            if r.catalog_checked else "catalogue not checked"
+        c.status(f"wrote release {r.folder}: {len(r.files)} files + SHA256SUMS, {r.byte_size} bytes, "
+                 f"{r.triples} triples in {len(r.graphs)} graph(s); {checked}")
+        return
     s = open_store(store_path(store), read_only=True)
     text = serialise(list(store_quads(s)), Format.from_name(fmt), with_ontology=ontology)
     if output is None:
@@ -157,6 +183,45 @@ def stats(c: Context, store: str | None, missing: bool) -> None:
         click.echo(f"\nwithout an official identifier ({len(s.missing)}):")
         for m in s.missing:
             click.echo(f"  {m.cls:<26} {m.label}  ({m.mentions} mention(s))  <{m.iri}>")
+
+
+@cli.command()
+@STORE_OPTION
+@click.option("--endpoint", required=True, envvar="KG_PUBLISH_ENDPOINT",
+              help="The server: its root URL or its SPARQL query endpoint. Env: KG_PUBLISH_ENDPOINT.")
+@click.option("--engine", type=click.Choice(["auto", "oxigraph", "virtuoso", "fuseki", "generic"]), default="auto",
+              show_default=True, help="The server software (decides the endpoint paths; auto asks the server).")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="Publish only this report graph (repeatable; default: every graph in the store).")
+@click.option("--user", envvar="KG_PUBLISH_USER", help="User name for the server. Env: KG_PUBLISH_USER.")
+@click.option("--password", envvar="KG_PUBLISH_PASSWORD",
+              help="Password (prefer the env var KG_PUBLISH_PASSWORD: command lines are visible to others).")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=60, show_default=True, help="Seconds per request.")
+@pass_ctx
+def publish(c: Context, store: str | None, endpoint: str, engine: str, graphs: tuple[str, ...], user: str | None,
+            password: str | None, timeout: float) -> None:
+    """Upload the store to a SPARQL server (Graph Store Protocol), one named graph per report.
+
+    Replaces the graphs (publishing twice changes nothing), then reads the triple counts back and prints
+    them. A server or network failure exits with 4; where the server has a SPARQL update endpoint no
+    report graph is changed by a failed publish.
+    """
+    import time
+
+    from kg.publish.gsp import Credentials, publish as run_publish, probe_engine
+    from kg.store import store_path
+
+    if bool(user) != bool(password):
+        raise click.UsageError("--user and --password go together")
+    creds = Credentials(user, password) if user and password else None
+    eng = probe_engine(endpoint, kind=engine, authenticated=creds is not None, timeout=timeout)
+    started = time.monotonic()
+    result = run_publish(store_path(store), engine=eng, credentials=creds, graphs=list(graphs) or None,
+                         timeout=timeout, progress=c.progress)
+    for g in result.graphs:
+        click.echo(f"{g.iri}\t{g.remote_triples}")
+    c.status(f"published {len(result.graphs)} graph(s), {result.triples} triples verified on {eng.describe()} "
+             f"in {time.monotonic() - started:.1f}s")
 
 
 def main() -> None:

@@ -113,7 +113,11 @@ def _jsonld(triples: set[Triple], *, context: dict | None) -> str:
 
     g = rdflib.Graph()
     g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)), format="nt")
-    ctx = context or {k: v for k, v in prefixes().items()}
+    if context is None:  # the curated context: terms for the ontology's classes and properties
+        from kg.publish.release import context as curated
+
+        context = curated()
+    ctx = context
     data = json.loads(g.serialize(format="json-ld", context=ctx, auto_compact=True))
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 

@@ -254,3 +254,24 @@ def _cleanup(client: GraphStoreClient, graphs: Iterable[str]) -> None:
             client.delete_graph(g)
         except EndpointError as err:  # best effort: the server may be gone
             log.warning("could not remove staging graph <%s>: %s", g, err)
+
+
+def probe_engine(url: str, *, kind: str = "auto", authenticated: bool = False, timeout: float = 10.0) -> Engine:
+    """The engine at ``url``; with ``kind="auto"`` one GET reads the server's ``Server`` header."""
+    from kg.publish.engines import engine_for
+
+    header = None
+    if kind == "auto":
+        try:
+            req = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                header = resp.headers.get("Server")
+        except urllib.error.HTTPError as err:
+            header = err.headers.get("Server") if err.headers else None
+        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, ValueError) as err:
+            raise EndpointError(f"cannot reach {_safe(url)}: {getattr(err, 'reason', err)}",
+                                hint="is the server running? check --endpoint") from None
+    try:
+        return engine_for(url, kind=kind, authenticated=authenticated, server_header=header)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
