@@ -106,3 +106,36 @@ def normalise_binding(term: Mapping[str, str]) -> dict[str, str]:
 def staging_graph(graph: str, token: str) -> str:
     """The temporary graph a report graph is uploaded into before the swap."""
     return f"{graph}/.staging-{token}"
+
+
+def term_json(term) -> dict[str, str] | None:
+    """A pyoxigraph term as a SPARQL JSON results term (normalised), to compare local and remote answers."""
+    if term is None:
+        return None
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return normalise_binding(out)
+
+
+def local_select(store, sparql: str) -> list[dict[str, dict[str, str]]]:
+    """A SELECT on the embedded store over the union of its graphs, rows in the form of ``GraphStoreClient.select``."""
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for s in solutions:
+        row = {}
+        for n in names:
+            t = term_json(s[n])
+            if t is not None:
+                row[n] = t
+        rows.append(row)
+    return rows
