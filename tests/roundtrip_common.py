@@ -99,3 +99,71 @@ def oxigraph_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = {d}
+CheckpointInterval = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerThreads = 4
+MaxClientConnections = 4
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 120
+"""
+
+
+def virtuoso_server(tmp_path_factory):
+    """Yield (url, user, password) of a Virtuoso server: $KG_TEST_VIRTUOSO_URL (CI), else one started here
+    when virtuoso-t is installed (Debian: virtuoso-opensource-7-bin), stopped after."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    url = os.environ.get("KG_TEST_VIRTUOSO_URL")
+    if url:
+        yield (url.rstrip("/"), os.environ.get("KG_TEST_VIRTUOSO_USER", "dba"),
+               os.environ.get("KG_TEST_VIRTUOSO_PASSWORD", "dba"))
+        return
+    exe = shutil.which("virtuoso-t")
+    if exe is None:
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin); .ci/run installs it")
+    d = tmp_path_factory.mktemp("virtuoso")
+    http = free_port()
+    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=free_port(), http=http), encoding="utf-8")
+    proc = subprocess.Popen([exe, "-c", str(d / "virtuoso.ini"), "+foreground"], cwd=d,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{http}"
+        wait_for(f"{url}/sparql?query=ASK%7B%7D", seconds=60)
+        yield url, "dba", "dba"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
