@@ -1,0 +1,1018 @@
+"""SHACL validation: the shapes in ``shapes/`` -> a typed, sorted list of findings.
+
+Two engines give the same findings (a test holds them to it):
+
+``pyshacl``
+    the reference: pySHACL on an rdflib graph (no inference, no ``owl:imports``, no SHACL-AF).
+``sparql``
+    every constraint of the shapes compiled to one SPARQL SELECT that finds all failing focus nodes at once,
+    run by pyoxigraph on the store (or on an in-memory store holding the given files). It supports the SHACL
+    Core constraints the shapes use (targets by class and by subject-of; predicate, inverse and sequence paths;
+    min/maxCount, datatype, class, pattern, in, nodeKind, hasValue, min/maxIn/Exclusive, languageIn,
+    uniqueLang) and SPARQL-based constraints (``sh:sparql``) whose query starts by binding ``$this`` in a
+    triple pattern. A shape that uses anything else raises :class:`UnsupportedShapeError`.
+
+Both engines only produce raw results (shape, focus node, value, constraint component); everything a reader
+sees — severity, names, messages, the path, the focus node's label and where it comes from in the report — is
+looked up afterwards from the shapes and the data in the same way, so the report cannot depend on the engine.
+
+Data files are parsed with pyoxigraph (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML): parse errors
+name the file, line and column, nothing is ever fetched (no remote JSON-LD contexts, no external XML
+entities, no ``owl:imports``), and the named graphs of TriG and N-Quads are merged into one graph.
+
+    >>> from kg.validate import Severity
+    >>> Severity.from_name("warning") > Severity.INFO
+    True
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from kg.errors import InputError, KgError, UsageError
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+KG = "https://kg.example.org/def/kg#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+
+ENGINES = ("sparql", "pyshacl")
+FORMATS = ("text", "turtle", "json", "junit", "github")
+
+# file extension -> pyoxigraph RdfFormat attribute name
+_EXTENSIONS = {
+    ".ttl": "TURTLE",
+    ".turtle": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".xml": "RDF_XML",
+}
+
+
+class UnsupportedShapeError(KgError):
+    """A shape uses a SHACL feature the SPARQL engine does not compile (use ``engine="pyshacl"``)."""
+
+    exit_code = UsageError.exit_code
+
+
+class Severity(enum.IntEnum):
+    """sh:Info < sh:Warning < sh:Violation."""
+
+    INFO = 1
+    WARNING = 2
+    VIOLATION = 3
+
+    @property
+    def iri(self) -> str:
+        return SH + self.name.capitalize()
+
+    @property
+    def label_nl(self) -> str:
+        return {1: "melding", 2: "waarschuwing", 3: "overtreding"}[self.value]
+
+    @classmethod
+    def from_iri(cls, iri: str) -> Severity:
+        for s in cls:
+            if s.iri == iri:
+                return s
+        return cls.VIOLATION  # SHACL: an unknown severity still reports; treat it as the strictest
+
+    @classmethod
+    def from_name(cls, name: str) -> Severity:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise UsageError(f"unknown severity {name!r}; one of: violation, warning, info") from None
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a focus node comes from in a report: the report, its section and the sentence."""
+
+    report: str | None = None
+    report_title: str | None = None
+    section: str | None = None
+    section_label: str | None = None  # "3.1.1 Title"
+    sentence: str | None = None
+    sentence_text: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.report_title or self.report:
+            parts.append(self.report_title or self.report or "")
+        if self.section_label:
+            parts.append(f"§ {self.section_label}")
+        if self.sentence_text:
+            t = self.sentence_text
+            parts.append("“" + (t if len(t) <= 160 else t[:157] + "…") + "”")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result. Terms are in N-Triples syntax (``<iri>``, ``"text"@nl``, ``_:b0``)."""
+
+    severity: Severity
+    shape: str  # IRI of the shape that holds the constraint
+    shape_name: str  # its Dutch sh:name
+    focus: str
+    focus_label: str | None
+    path: str | None  # SPARQL property path with full IRIs, e.g. <…#start> or ^<…#refersTo>
+    value: str | None
+    message_nl: str
+    message_en: str
+    source: Source
+    component: str  # IRI of the constraint component, e.g. sh:MinCountConstraintComponent
+
+    def sort_key(self) -> tuple:
+        return (-self.severity, self.shape, self.focus, self.path or "", self.value or "", self.component)
+
+    def key(self) -> tuple[str, str, str | None, str]:
+        """What identifies a result independently of the engine."""
+        return (self.shape, self.focus, self.value, self.component)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    findings: tuple[Finding, ...]
+    engine: str
+    shapes: tuple[str, ...]  # the shapes files used
+    shape_names: dict[str, str] = field(default_factory=dict, compare=False)  # every shape IRI -> Dutch name
+
+    @property
+    def conforms(self) -> bool:
+        """SHACL's sense: no results at all, whatever their severity."""
+        return not self.findings
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def failing(self, threshold: Severity = Severity.VIOLATION) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity >= threshold)
+
+    def fails(self, threshold: Severity = Severity.VIOLATION) -> bool:
+        """True when a finding of ``threshold`` or worse exists: what makes ``kg validate`` exit 1."""
+        return any(f.severity >= threshold for f in self.findings)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Terms
+# ---------------------------------------------------------------------------------------------------
+
+
+def _ox():
+    import pyoxigraph
+
+    return pyoxigraph
+
+
+def _nt_from_rdflib(term) -> str:
+    """An rdflib term in pyoxigraph's N-Triples spelling (so both engines spell terms alike)."""
+    import rdflib
+
+    ox = _ox()
+    if isinstance(term, rdflib.URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        if term.datatype:
+            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+        return str(ox.Literal(str(term)))
+    return str(term)
+
+
+def compact(term: str | None) -> str:
+    """``<https://kg.example.org/def/kg#start>`` -> ``kg:start`` for display (paths too)."""
+    if term is None:
+        return ""
+    pre = _prefixes()
+
+    def one(m: re.Match) -> str:
+        iri = m.group(1)
+        for p, ns in pre:
+            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_\-]*", iri[len(ns):]):
+                return f"{p}:{iri[len(ns):]}"
+        return m.group(0)
+
+    if term.startswith('"'):
+        return term
+    return re.sub(r"<([^>]*)>", one, term)
+
+
+@cache
+def _prefixes() -> tuple[tuple[str, str], ...]:
+    try:
+        from kg.vocab import PREFIXES
+
+        items = dict(PREFIXES)
+    except Exception:  # the vocabulary module is optional for display
+        items = {}
+    items.setdefault("sh", SH)
+    items.setdefault("kgsh", "https://kg.example.org/def/shapes#")
+    items.setdefault("kg", KG)
+    items.setdefault("xsd", XSD)
+    # longest namespace first, so kgk: wins over a shorter overlapping one
+    return tuple(sorted(((k, str(v)) for k, v in items.items()), key=lambda kv: -len(kv[1])))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading data and shapes
+# ---------------------------------------------------------------------------------------------------
+
+
+def rdf_format(path: Path):
+    """The pyoxigraph format for a file, from its extension."""
+    name = _EXTENSIONS.get(path.suffix.lower())
+    if name is None:
+        raise InputError(
+            f"cannot tell the RDF format from the extension {path.suffix or '(none)'!r}",
+            path=str(path),
+            hint="use .ttl, .nt, .nq, .trig, .jsonld or .rdf",
+        )
+    return getattr(_ox().RdfFormat, name)
+
+
+def _parse_error(path: Path, err: SyntaxError) -> InputError:
+    line = err.lineno if isinstance(err.lineno, int) else None
+    col = err.offset if isinstance(err.offset, int) else None
+    return InputError(f"invalid RDF: {err.msg}", path=str(path), line=line, column=col)
+
+
+def load_files(paths: Sequence[Path], store=None):
+    """Parse RDF files into an (in-memory) pyoxigraph store; named graphs are merged into the default graph."""
+    ox = _ox()
+    store = store if store is not None else ox.Store()
+    for path in paths:
+        path = Path(path)
+        fmt = rdf_format(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError("no such file", path=str(path)) from None
+        except IsADirectoryError:
+            raise InputError("is a folder, not an RDF file", path=str(path)) from None
+        except OSError as err:
+            raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from None
+        try:
+            quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+        except SyntaxError as err:
+            raise _parse_error(path, err) from None
+        except (ValueError, UnicodeDecodeError) as err:
+            raise InputError(f"invalid RDF: {err}", path=str(path)) from None
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+@dataclass(frozen=True)
+class _Shape:
+    iri: str
+    name_nl: str
+    name_en: str
+    message_nl: str
+    message_en: str
+    severity: Severity
+    path: str | None  # SPARQL path text; None for node shapes
+    targets: tuple[tuple[str, str], ...]  # (kind, iri): ("class", C), ("subjectsOf", P), ("objectsOf", P), ("node", N)
+    constraints: tuple[tuple[str, Any], ...]  # (component local name, parameter)
+    deactivated: bool = False
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """A loaded shapes graph: the rdflib graph (for pySHACL) and the shapes read from it."""
+
+    files: tuple[str, ...]
+    graph: Any  # rdflib.Graph
+    shapes: tuple[_Shape, ...]
+
+    def by_iri(self) -> dict[str, _Shape]:
+        return {s.iri: s for s in self.shapes}
+
+
+def shapes_files(shapes: Path | Sequence[Path] | None) -> list[Path]:
+    from kg import assets
+
+    if shapes is None:
+        return assets.files("shapes")
+    items = [shapes] if isinstance(shapes, (str, Path)) else list(shapes)
+    out: list[Path] = []
+    for p in map(Path, items):
+        if p.is_dir():
+            found = sorted(p.glob("*.ttl"))
+            if not found:
+                raise InputError("no *.ttl shapes files in this folder", path=str(p))
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError("no such shapes file or folder", path=str(p))
+    return out
+
+
+def load_shapes(shapes: Path | Sequence[Path] | None = None) -> Shapes:
+    """Read the shapes files (default: the bundled ``shapes/``); cached per file list and mtimes."""
+    files = shapes_files(shapes)
+    key = tuple((str(p.resolve()), p.stat().st_mtime_ns) for p in files)
+    return _load_shapes(key)
+
+
+@cache
+def _load_shapes(key: tuple[tuple[str, int], ...]) -> Shapes:
+    import rdflib
+
+    ox = _ox()
+    g = rdflib.Graph()
+    for name, _ in key:
+        path = Path(name)
+        data = path.read_bytes()
+        try:  # pyoxigraph first: its errors carry line and column
+            for _q in ox.parse(data, format=rdf_format(path), base_iri=path.as_uri()):
+                pass
+        except SyntaxError as err:
+            raise _parse_error(path, err) from None
+        g.parse(data=data, format="turtle" if path.suffix.lower() in (".ttl", ".turtle") else None,
+                publicID=path.as_uri())
+    return Shapes(files=tuple(n for n, _ in key), graph=g, shapes=tuple(_read_shapes(g)))
+
+
+def _read_shapes(g) -> list[_Shape]:
+    import rdflib
+    from rdflib.collection import Collection
+
+    S = rdflib.Namespace(SH)
+    shapes: dict[str, _Shape] = {}
+    nodes = set(g.subjects(rdflib.RDF.type, S.NodeShape)) | set(g.subjects(rdflib.RDF.type, S.PropertyShape))
+    nodes |= set(g.objects(None, S.property)) | set(g.subjects(S.path, None))
+    # property shapes inherit the targets of every node shape that points to them
+    inherited: dict[Any, list[tuple[str, str]]] = {}
+
+    def own_targets(n) -> list[tuple[str, str]]:
+        t = [("class", str(c)) for c in g.objects(n, S.targetClass)]
+        t += [("subjectsOf", str(p)) for p in g.objects(n, S.targetSubjectsOf)]
+        t += [("objectsOf", str(p)) for p in g.objects(n, S.targetObjectsOf)]
+        t += [("node", _nt_from_rdflib(x)) for x in g.objects(n, S.targetNode)]
+        return t
+
+    for n in nodes:
+        for p in g.objects(n, S.property):
+            inherited.setdefault(p, []).extend(own_targets(n))
+
+    def text(n, prop, lang) -> str | None:
+        vals = [v for v in g.objects(n, prop) if isinstance(v, rdflib.Literal)]
+        for v in vals:
+            if v.language == lang:
+                return str(v)
+        return None
+
+    for n in sorted(nodes, key=str):
+        if isinstance(n, rdflib.BNode):
+            raise UnsupportedShapeError(
+                "a shape is a blank node; kg's shapes are named with IRIs so that findings are stable",
+                hint="give every node and property shape an IRI (kgsh:...)",
+            )
+        iri = str(n)
+        path_node = g.value(n, S.path)
+        path = _path_text(g, path_node) if path_node is not None else None
+        constraints: list[tuple[str, Any]] = []
+        for comp, prop in _SIMPLE_PARAMS.items():
+            for v in g.objects(n, S[prop]):
+                constraints.append((comp, _nt_from_rdflib(v) if not isinstance(v, rdflib.Literal) or comp in _TERM_PARAMS
+                                    else v.toPython()))
+        for v in g.objects(n, S.flags):
+            constraints.append(("Flags", str(v)))
+        for lst in g.objects(n, S["in"]):
+            constraints.append(("In", tuple(_nt_from_rdflib(x) for x in Collection(g, lst))))
+        for lst in g.objects(n, S.languageIn):
+            constraints.append(("LanguageIn", tuple(str(x) for x in Collection(g, lst))))
+        for c in g.objects(n, S.sparql):
+            if (g.value(c, S.deactivated) or rdflib.Literal(False)).toPython() is True:
+                continue
+            select = g.value(c, S.select)
+            if select is None:
+                raise UnsupportedShapeError(f"{iri}: a SPARQL constraint without sh:select")
+            constraints.append(("SPARQL", (_declared_prefixes(g, c), str(select))))
+        for unsupported in ("node", "not", "and", "or", "xone", "qualifiedValueShape", "closed", "equals", "disjoint",
+                            "lessThan", "lessThanOrEquals", "minLength", "maxLength"):
+            if (n, S[unsupported], None) in g:
+                raise UnsupportedShapeError(
+                    f"{iri}: sh:{unsupported} is not compiled by the SPARQL engine",
+                    hint="use engine='pyshacl' (--engine pyshacl), or express the rule as sh:sparql",
+                )
+        name_nl = text(n, S.name, "nl") or text(n, S.name, "en") or iri.rsplit("#", 1)[-1]
+        msg_nl = text(n, S.message, "nl") or ""
+        msg_en = text(n, S.message, "en") or ""
+        sev = g.value(n, S.severity)
+        deactivated = (g.value(n, S.deactivated) or rdflib.Literal(False)).toPython() is True
+        shapes[iri] = _Shape(
+            iri=iri,
+            name_nl=name_nl,
+            name_en=text(n, S.name, "en") or name_nl,
+            message_nl=msg_nl or msg_en,
+            message_en=msg_en or msg_nl,
+            severity=Severity.from_iri(str(sev)) if sev is not None else Severity.VIOLATION,
+            path=path,
+            targets=tuple(sorted(set(own_targets(n) + inherited.get(n, [])))),
+            constraints=tuple(constraints),
+            deactivated=deactivated,
+        )
+    return [shapes[k] for k in sorted(shapes)]
+
+
+# component local name (without "ConstraintComponent") -> SHACL parameter
+_SIMPLE_PARAMS = {
+    "MinCount": "minCount",
+    "MaxCount": "maxCount",
+    "Datatype": "datatype",
+    "Class": "class",
+    "Pattern": "pattern",
+    "NodeKind": "nodeKind",
+    "HasValue": "hasValue",
+    "MinInclusive": "minInclusive",
+    "MaxInclusive": "maxInclusive",
+    "MinExclusive": "minExclusive",
+    "MaxExclusive": "maxExclusive",
+    "UniqueLang": "uniqueLang",
+}
+_TERM_PARAMS = {"HasValue", "MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive"}
+
+
+def _path_text(g, node) -> str:
+    import rdflib
+    from rdflib.collection import Collection
+
+    S = rdflib.Namespace(SH)
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if (node, rdflib.RDF.first, None) in g:
+        return "(" + "/".join(_path_text(g, x) for x in Collection(g, node)) + ")"
+    for prop, fmt in ((S.inversePath, "^{}"), (S.zeroOrMorePath, "{}*"), (S.oneOrMorePath, "{}+"),
+                      (S.zeroOrOnePath, "{}?")):
+        inner = g.value(node, prop)
+        if inner is not None:
+            return fmt.format(_path_text(g, inner))
+    alt = g.value(node, S.alternativePath)
+    if alt is not None:
+        return "(" + "|".join(_path_text(g, x) for x in Collection(g, alt)) + ")"
+    raise UnsupportedShapeError(f"a property path the SPARQL engine does not understand: {node}")
+
+
+def _declared_prefixes(g, constraint) -> str:
+    import rdflib
+
+    S = rdflib.Namespace(SH)
+    out: dict[str, str] = {}
+    for holder in g.objects(constraint, S.prefixes):
+        for decl in g.objects(holder, S.declare):
+            p, ns = g.value(decl, S.prefix), g.value(decl, S.namespace)
+            if p is not None and ns is not None:
+                out[str(p)] = str(ns)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The SPARQL engine
+# ---------------------------------------------------------------------------------------------------
+
+_RAW = tuple[str, str, str | None, str]  # (shape, focus, value, component local name)
+
+
+def _focus_pattern(shape: _Shape, subclasses) -> str:
+    parts = []
+    for kind, x in shape.targets:
+        if kind == "class":
+            classes = " ".join(f"<{c}>" for c in subclasses(x))
+            parts.append(f"{{ ?this <{RDF}type> ?_tc . VALUES ?_tc {{ {classes} }} }}")
+        elif kind == "subjectsOf":
+            parts.append(f"{{ ?this <{x}> ?_to . }}")
+        elif kind == "objectsOf":
+            parts.append(f"{{ ?_ts <{x}> ?this . }}")
+        elif kind == "node":
+            parts.append(f"{{ VALUES ?this {{ {x} }} }}")
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+
+_CASTABLE = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time",
+                                   "gYear", "gYearMonth", "duration")}
+
+
+def _lit(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value))
+
+
+def _queries(shape: _Shape, subclasses) -> list[tuple[str, str]]:
+    """(component, SELECT ?this ?value query) for every constraint of a shape."""
+    focus = _focus_pattern(shape, subclasses)
+    path = shape.path
+    out: list[tuple[str, str]] = []
+
+    def values(fail: str) -> str:
+        vp = path if path else None
+        if vp is None:  # node shape: the focus node is the value node
+            return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) FILTER({fail}) }}"
+        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {vp} ?value . FILTER({fail}) }}"
+
+    for comp, param in shape.constraints:
+        if comp == "MinCount":
+            if path is None:
+                raise UnsupportedShapeError(f"{shape.iri}: sh:minCount on a node shape")
+            out.append((comp, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value }} }} "
+                              f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(param)})"))
+        elif comp == "MaxCount":
+            if path is None:
+                raise UnsupportedShapeError(f"{shape.iri}: sh:maxCount on a node shape")
+            out.append((comp, f"SELECT ?this WHERE {{ {focus} ?this {path} ?value }} "
+                              f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(param)})"))
+        elif comp == "Datatype":
+            dt = param[1:-1]
+            ok = f"(isLiteral(?value) && datatype(?value) = <{dt}>"
+            if dt in _CASTABLE:
+                ok += f" && COALESCE(isLiteral(<{dt}>(STR(?value))), false)"
+            out.append((comp, values(f"!{ok})")))
+        elif comp == "Class":
+            classes = " ".join(f"<{c}>" for c in subclasses(param[1:-1]))
+            out.append((comp, values(f"NOT EXISTS {{ ?value <{RDF}type> ?_vc . VALUES ?_vc {{ {classes} }} }}")))
+        elif comp == "Pattern":
+            flags = next((f for c, f in shape.constraints if c == "Flags"), "")
+            out.append((comp, values(f"isBlank(?value) || !REGEX(STR(?value), {_lit(param)}, {_lit(flags)})")))
+        elif comp == "NodeKind":
+            kind = param[1:-1].rsplit("#", 1)[-1]
+            test = {
+                "IRI": "isIRI(?value)",
+                "Literal": "isLiteral(?value)",
+                "BlankNode": "isBlank(?value)",
+                "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
+                "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
+                "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
+            }[kind]
+            out.append((comp, values(f"!{test}")))
+        elif comp == "HasValue":
+            p = path or None
+            if p is None:
+                out.append((comp, f"SELECT ?this WHERE {{ {focus} FILTER(!sameTerm(?this, {param})) }}"))
+            else:
+                out.append((comp, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {param} }} }}"))
+        elif comp in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive"):
+            op = {"MinInclusive": ">=", "MaxInclusive": "<=", "MinExclusive": ">", "MaxExclusive": "<"}[comp]
+            out.append((comp, values(f"isBlank(?value) || isIRI(?value) || !COALESCE(?value {op} {param}, false)")))
+        elif comp == "UniqueLang":
+            if param is True and path is not None:
+                out.append((comp, f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value . ?this {path} ?_v2 . "
+                                  f"FILTER(!sameTerm(?value, ?_v2) && lang(?value) != \"\" "
+                                  f"&& LCASE(lang(?value)) = LCASE(lang(?_v2))) }}"))
+        elif comp == "In":
+            test = " || ".join(f"sameTerm(?value, {t})" for t in param) or "false"
+            out.append((comp, values(f"!({test})")))
+        elif comp == "LanguageIn":
+            test = " || ".join(f"langMatches(lang(?value), {_lit(t)})" for t in param) or "false"
+            out.append((comp, values(f"!(isLiteral(?value) && ({test}))")))
+        elif comp == "SPARQL":
+            prefixes, select = param
+            inner = select.replace("$this", "?this").replace("$PATH", path or "")
+            if "$" in re.sub(r'"[^"]*"', "", inner):
+                raise UnsupportedShapeError(f"{shape.iri}: the SPARQL engine pre-binds only $this and $PATH")
+            out.append((comp, f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}"))
+    return out
+
+
+def _sparql_engine(store, shapes: Shapes, *, union: bool) -> set[_RAW]:
+    subclass_cache: dict[str, tuple[str, ...]] = {}
+
+    def subclasses(c: str) -> tuple[str, ...]:
+        if c not in subclass_cache:
+            q = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{c}> }}"
+            found = {r["c"].value for r in store.query(q, use_default_graph_as_union=union)
+                     if hasattr(r["c"], "value") and not str(r["c"]).startswith("_:")}
+            subclass_cache[c] = tuple(sorted(found | {c}))
+        return subclass_cache[c]
+
+    raw: set[_RAW] = set()
+    for shape in shapes.shapes:
+        if shape.deactivated or not shape.targets:
+            continue
+        for comp, query in _queries(shape, subclasses):
+            try:
+                result = store.query(query, use_default_graph_as_union=union)
+            except SyntaxError as err:  # a bug in a shape's SPARQL or in the compiler: say which shape
+                raise UnsupportedShapeError(f"{shape.iri}: the compiled SPARQL query is invalid: {err}") from None
+            value_too = comp not in ("MinCount", "MaxCount", "HasValue", "UniqueLang")
+            for row in result:
+                v = row["value"] if value_too else None
+                raw.add((shape.iri, str(row["this"]), str(v) if v is not None else None, comp))
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------------
+# The pySHACL engine (reference)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _pyshacl_engine(data_graph, shapes: Shapes) -> set[_RAW]:
+    import pyshacl
+    import rdflib
+
+    S = rdflib.Namespace(SH)
+    _conforms, results, _text = pyshacl.validate(
+        data_graph, shacl_graph=shapes.graph, inference="none", advanced=False, meta_shacl=False,
+        do_owl_imports=False, js=False, abort_on_first=False, allow_warnings=False, allow_infos=False,
+    )
+    raw: set[_RAW] = set()
+    for r in results.subjects(rdflib.RDF.type, S.ValidationResult):
+        shape = results.value(r, S.sourceShape)
+        focus = results.value(r, S.focusNode)
+        value = results.value(r, S.value)
+        comp = str(results.value(r, S.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        comp = comp.removesuffix("ConstraintComponent")
+        raw.add((str(shape), _nt_from_rdflib(focus), _nt_from_rdflib(value) if value is not None else None, comp))
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------------
+# validate(): one call for every kind of input
+# ---------------------------------------------------------------------------------------------------
+
+
+def validate(
+    data,
+    *,
+    shapes: Path | Sequence[Path] | Shapes | None = None,
+    engine: str = "sparql",
+) -> ValidationReport:
+    """Validate ``data`` against the shapes (default: the bundled ``shapes/``).
+
+    ``data`` is a pyoxigraph ``Store`` (the kg store: the union of its named graphs is validated), an rdflib
+    ``Graph``, or a list of RDF file paths (merged into one graph). Raises :class:`InputError` for a file
+    that is missing or does not parse, :class:`UnsupportedShapeError` when the SPARQL engine cannot compile
+    a shape.
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
+    sh = shapes if isinstance(shapes, Shapes) else load_shapes(shapes)
+    store, union = _as_store(data)
+    if engine == "sparql":
+        raw = _sparql_engine(store, sh, union=union)
+    else:
+        raw = _pyshacl_engine(_as_rdflib(data, store, union), sh)
+    return _report(raw, sh, store, union=union, engine=engine)
+
+
+def _as_store(data):
+    """(pyoxigraph store, whether to query the union of its named graphs)."""
+    ox = _ox()
+    if isinstance(data, ox.Store):
+        return data, True
+    if isinstance(data, (str, Path)):
+        data = [Path(data)]
+    if isinstance(data, (list, tuple)):
+        return load_files([Path(p) for p in data]), False
+    import rdflib
+
+    if isinstance(data, rdflib.Graph):
+        store = ox.Store()
+        nt = data.serialize(format="nt", encoding="utf-8")
+        store.load(nt, format=ox.RdfFormat.N_TRIPLES)
+        return store, False
+    raise TypeError(f"validate() takes a pyoxigraph Store, an rdflib Graph or file paths, not {type(data).__name__}")
+
+
+def _as_rdflib(data, store, union: bool):
+    import rdflib
+
+    if isinstance(data, rdflib.Graph) and not isinstance(data, rdflib.Dataset):
+        return data
+    ox = _ox()
+    g = rdflib.Graph()
+    nt = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=union).serialize(
+        format=ox.RdfFormat.N_TRIPLES)
+    g.parse(data=nt, format="nt")
+    return g
+
+
+def _report(raw: set[_RAW], sh: Shapes, store, *, union: bool, engine: str) -> ValidationReport:
+    by_iri = sh.by_iri()
+    foci = sorted({f for _, f, _, _ in raw})
+    labels, sources = _describe(store, foci, union=union)
+    findings = []
+    for shape_iri, focus, value, comp in raw:
+        s = by_iri.get(shape_iri)
+        if s is None:  # a blank-node shape in pySHACL's results: cannot happen with kg's shapes
+            continue
+        findings.append(Finding(
+            severity=s.severity, shape=shape_iri, shape_name=s.name_nl, focus=focus, focus_label=labels.get(focus),
+            path=s.path, value=value, message_nl=s.message_nl, message_en=s.message_en,
+            source=sources.get(focus, Source()), component=f"{SH}{comp}ConstraintComponent",
+        ))
+    findings.sort(key=Finding.sort_key)
+    return ValidationReport(findings=tuple(findings), engine=engine, shapes=sh.files,
+                            shape_names={s.iri: s.name_nl for s in sh.shapes})
+
+
+_DESCRIBE = f"""
+PREFIX kg: <{KG}>
+PREFIX skos: <{SKOS}>
+PREFIX dcterms: <{DCT}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?focus
+  (SAMPLE(?label) AS ?l) (MIN(STR(?report)) AS ?r) (MIN(STR(?section)) AS ?s) (MIN(STR(?sentence)) AS ?z)
+WHERE {{
+  VALUES ?focus {{ %s }}
+  BIND(IRI(REPLACE(STR(?focus), "#.*$", "")) AS ?anchor0)
+  OPTIONAL {{ ?focus skos:prefLabel ?label . FILTER(lang(?label) = "nl") }}
+  OPTIONAL {{ ?m kg:refersTo ?focus }}
+  BIND(COALESCE(?m, ?anchor0) AS ?anchor)
+  OPTIONAL {{ ?anchor kg:inReport ?r1 }}
+  OPTIONAL {{ ?anchor kg:inSection ?s1 }}
+  OPTIONAL {{ ?anchor kg:inSentence ?z1 }}
+  OPTIONAL {{ ?f kg:cites ?focus ; dcterms:isPartOf ?r2 }}
+  OPTIONAL {{ ?anchor dcterms:isPartOf* ?s2 . ?s2 a kg:Section }}
+  OPTIONAL {{ ?anchor dcterms:isPartOf* ?r3 . ?r3 a kg:Report }}
+  OPTIONAL {{ ?anchor a kg:Sentence . BIND(?anchor AS ?z2) }}
+  BIND(COALESCE(?r1, ?r2, ?r3) AS ?report)
+  BIND(COALESCE(?s1, ?s2) AS ?section)
+  BIND(COALESCE(?z1, ?z2) AS ?sentence)
+}} GROUP BY ?focus
+"""
+
+_LABELS = f"""
+PREFIX kg: <{KG}>
+PREFIX dcterms: <{DCT}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?x (SAMPLE(?t) AS ?title) (SAMPLE(?n) AS ?number) (SAMPLE(?txt) AS ?text) WHERE {{
+  VALUES ?x {{ %s }}
+  OPTIONAL {{ ?x dcterms:title ?t }}
+  OPTIONAL {{ ?x kg:number ?n }}
+  OPTIONAL {{ ?x kg:text ?txt }}
+}} GROUP BY ?x
+"""
+
+_FALLBACK_LABEL = f"""
+PREFIX kg: <{KG}>
+PREFIX skos: <{SKOS}>
+PREFIX dcterms: <{DCT}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?x (SAMPLE(COALESCE(?a, ?b, ?c, ?d)) AS ?label) WHERE {{
+  VALUES ?x {{ %s }}
+  OPTIONAL {{ ?x skos:prefLabel ?a }}
+  OPTIONAL {{ ?x dcterms:title ?b }}
+  OPTIONAL {{ ?x rdfs:label ?c }}
+  OPTIONAL {{ ?x kg:surfaceForm ?d }}
+}} GROUP BY ?x
+"""
+
+
+def _chunks(items: list[str], n: int = 400) -> Iterable[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _describe(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], dict[str, Source]]:
+    """Labels of the focus nodes and where each comes from in a report (report, section, sentence)."""
+    labels: dict[str, str] = {}
+    where: dict[str, tuple[str | None, str | None, str | None]] = {}
+    iris = [f for f in foci if f.startswith("<")]
+    for chunk in _chunks(iris):
+        vals = " ".join(chunk)
+        for row in store.query(_DESCRIBE % vals, use_default_graph_as_union=union):
+            f = str(row["focus"])
+            if row["l"] is not None:
+                labels[f] = row["l"].value
+            where[f] = tuple(row[k].value if row[k] is not None else None for k in ("r", "s", "z"))  # type: ignore
+        missing = [f for f in chunk if f not in labels]
+        if missing:
+            for row in store.query(_FALLBACK_LABEL % " ".join(missing), use_default_graph_as_union=union):
+                if row["label"] is not None:
+                    labels[str(row["x"])] = row["label"].value
+    parts = sorted({x for w in where.values() for x in w if x})
+    info: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for chunk in _chunks([f"<{p}>" for p in parts]):
+        for row in store.query(_LABELS % " ".join(chunk), use_default_graph_as_union=union):
+            info[row["x"].value] = tuple(row[k].value if row[k] is not None else None  # type: ignore
+                                         for k in ("title", "number", "text"))
+    sources: dict[str, Source] = {}
+    for f, (r, s, z) in where.items():
+        if not (r or s or z):
+            continue
+        sec_label = None
+        if s:
+            title, number, _ = info.get(s, (None, None, None))
+            sec_label = " ".join(x for x in (number, title) if x) or None
+        sources[f] = Source(
+            report=r, report_title=info.get(r, (None,))[0] if r else None,
+            section=s, section_label=sec_label,
+            sentence=z, sentence_text=info.get(z, (None, None, None))[2] if z else None,
+        )
+    return labels, sources
+
+
+# ---------------------------------------------------------------------------------------------------
+# Renderers
+# ---------------------------------------------------------------------------------------------------
+
+_SEV_HEAD = {Severity.VIOLATION: "OVERTREDING", Severity.WARNING: "WAARSCHUWING", Severity.INFO: "MELDING"}
+
+
+def render(report: ValidationReport, fmt: str, *, threshold: Severity = Severity.VIOLATION,
+           data_label: str | None = None) -> str:
+    """The report as text (for people), turtle (SHACL report), json, junit (XML) or github (annotations)."""
+    if fmt == "text":
+        return render_text(report, threshold=threshold)
+    if fmt == "turtle":
+        return render_turtle(report)
+    if fmt == "json":
+        return render_json(report, threshold=threshold)
+    if fmt == "junit":
+        return render_junit(report, threshold=threshold)
+    if fmt == "github":
+        return render_github(report, threshold=threshold, file=data_label)
+    raise UsageError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+
+
+def _groups(report: ValidationReport) -> list[tuple[str, list[Finding]]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        groups.setdefault(f.shape, []).append(f)
+    return sorted(groups.items(), key=lambda kv: (-kv[1][0].severity, kv[0]))
+
+
+def _summary_nl(report: ValidationReport) -> str:
+    v, w, i = (report.count(s) for s in (Severity.VIOLATION, Severity.WARNING, Severity.INFO))
+    return (f"{v} {'overtreding' if v == 1 else 'overtredingen'}, "
+            f"{w} {'waarschuwing' if w == 1 else 'waarschuwingen'}, {i} {'melding' if i == 1 else 'meldingen'}")
+
+
+def render_text(report: ValidationReport, *, threshold: Severity = Severity.VIOLATION) -> str:
+    """For policy staff: grouped by shape, the Dutch message, each thing's name and where it comes from."""
+    out: list[str] = []
+    for shape, items in _groups(report):
+        first = items[0]
+        out.append(f"{_SEV_HEAD[first.severity]}: {first.shape_name} ({len(items)}×)  [{compact(f'<{shape}>')}]")
+        out.append(f"  {first.message_nl}")
+        for f in items:
+            name = f.focus_label or compact(f.focus)
+            line = f"  - {name}"
+            if f.focus_label:
+                line += f"  {f.focus}"
+            out.append(line)
+            if f.value is not None:
+                out.append(f"      waarde: {compact(f.value)}")
+            where = f.source.describe()
+            if where:
+                out.append(f"      bron: {where}")
+        out.append("")
+    verdict = "voldoet NIET" if report.fails(threshold) else "voldoet"
+    out.append(f"{verdict}: {_summary_nl(report)} (engine {report.engine}, {len(report.shapes)} vormbestanden)")
+    return "\n".join(out) + "\n"
+
+
+def _ttl_term(term: str) -> str:
+    return term  # N-Triples terms are valid Turtle
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The standard SHACL validation report (sh:ValidationReport), deterministic."""
+    lines = [f"@prefix sh: <{SH}> .", f"@prefix xsd: <{XSD}> .", ""]
+    lines.append("[] a sh:ValidationReport ;")
+    lines.append(f"    sh:conforms {'true' if report.conforms else 'false'}" + (" ;" if report.findings else " ."))
+    ox = _ox()
+    for n, f in enumerate(report.findings):
+        body = [
+            "a sh:ValidationResult",
+            f"sh:resultSeverity <{f.severity.iri}>",
+            f"sh:sourceShape <{f.shape}>",
+            f"sh:sourceConstraintComponent <{f.component}>",
+            f"sh:focusNode {_ttl_term(f.focus)}",
+        ]
+        if f.path:
+            body.append(f"sh:resultPath {_path_turtle(f.path)}")
+        if f.value is not None:
+            body.append(f"sh:value {_ttl_term(f.value)}")
+        msgs = [str(ox.Literal(f.message_nl, language="nl")), str(ox.Literal(f.message_en, language="en"))]
+        body.append("sh:resultMessage " + " , ".join(msgs))
+        end = " ;" if n < len(report.findings) - 1 else " ."
+        lines.append("    sh:result [\n        " + " ;\n        ".join(body) + "\n    ]" + end)
+    return "\n".join(lines) + "\n"
+
+
+def _path_turtle(path: str) -> str:
+    """A SPARQL path back to SHACL's RDF form (predicates and inverse paths; others as sequences)."""
+    if path.startswith("^<") and path.endswith(">") and path.count("<") == 1:
+        return f"[ sh:inversePath {path[1:]} ]"
+    if path.startswith("<") and path.endswith(">") and path.count("<") == 1:
+        return path
+    items = re.findall(r"\^?<[^>]*>", path.strip("()"))
+    return "( " + " ".join(f"[ sh:inversePath {i[1:]} ]" if i.startswith("^") else i for i in items) + " )"
+
+
+def render_json(report: ValidationReport, *, threshold: Severity = Severity.VIOLATION) -> str:
+    def one(f: Finding) -> dict:
+        d = asdict(f)
+        d["severity"] = f.severity.name.lower()
+        return d
+
+    doc = {
+        "conforms": report.conforms,
+        "fails": report.fails(threshold),
+        "threshold": threshold.name.lower(),
+        "engine": report.engine,
+        "counts": {s.name.lower(): report.count(s) for s in Severity},
+        "findings": [one(f) for f in report.findings],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def render_junit(report: ValidationReport, *, threshold: Severity = Severity.VIOLATION) -> str:
+    """JUnit XML: one test case per shape; failing findings are <failure>s, the others <system-out>."""
+    groups = dict(_groups(report))
+    names = dict(report.shape_names)
+    for shape, items in groups.items():
+        names.setdefault(shape, items[0].shape_name)
+    failures = sum(1 for s in names if any(f.severity >= threshold for f in groups.get(s, [])))
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="kg validate" tests="{len(names)}" failures="{failures}">',
+           f'  <testsuite name="kg validate" tests="{len(names)}" failures="{failures}" errors="0" skipped="0">']
+    for shape in sorted(names):
+        items = groups.get(shape, [])
+        attrs = f'classname="kg.shapes" name={quoteattr(compact(f"<{shape}>") + " " + names[shape])}'
+        bad = [f for f in items if f.severity >= threshold]
+        if not items:
+            out.append(f"    <testcase {attrs}/>")
+            continue
+        out.append(f"    <testcase {attrs}>")
+        detail = "\n".join(
+            f"{f.severity.name.lower()}: {f.focus_label or f.focus} {f.focus}"
+            + (f" value={f.value}" if f.value is not None else "")
+            + (f" ({f.source.describe()})" if f.source.describe() else "")
+            for f in items
+        )
+        if bad:
+            out.append(f"      <failure message={quoteattr(items[0].message_nl)} type={quoteattr(bad[0].severity.name.lower())}>"
+                       f"{xml_escape(detail)}</failure>")
+        else:
+            out.append(f"      <system-out>{xml_escape(items[0].message_nl + chr(10) + detail)}</system-out>")
+        out.append("    </testcase>")
+    out += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(out) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(report: ValidationReport, *, threshold: Severity = Severity.VIOLATION, file: str | None = None) -> str:
+    """GitHub Actions workflow commands: ::error / ::warning / ::notice, one per finding."""
+    level = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    lines = []
+    for f in report.findings:
+        cmd = "error" if f.severity >= threshold else level[f.severity]
+        props = [f"title={_gh_escape(f.shape_name + ' (' + compact(f'<{f.shape}>') + ')', prop=True)}"]
+        if file:
+            props.insert(0, f"file={_gh_escape(file, prop=True)}")
+        msg = f"{f.message_nl} — {f.focus_label + ' ' if f.focus_label else ''}{f.focus}"
+        if f.value is not None:
+            msg += f" (waarde {f.value})"
+        where = f.source.describe()
+        if where:
+            msg += f" — bron: {where}"
+        lines.append(f"::{cmd} {','.join(props)}::{_gh_escape(msg)}")
+    lines.append(f"{'voldoet NIET' if report.fails(threshold) else 'voldoet'}: {_summary_nl(report)}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The DCAT-AP-NL catalogue hook (issue #5): kg.publish.catalog.validate_catalog does the work
+# ---------------------------------------------------------------------------------------------------
+
+
+def catalog_validator():
+    """``kg.publish.catalog.validate_catalog`` if that module exists, else None."""
+    try:
+        from kg.publish.catalog import validate_catalog
+    except ImportError:
+        return None
+    return validate_catalog
