@@ -224,6 +224,54 @@ def publish(c: Context, store: str | None, endpoint: str, engine: str, graphs: t
              f"in {time.monotonic() - started:.1f}s")
 
 
+@cli.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--shapes", "shapes", type=click.Path(exists=True, path_type=Path),
+              help="Shapes folder or file (default: the bundled shapes/; with --catalog: the DCAT-AP-NL 3.0 shapes).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle", "json", "junit", "github"]),
+              default="text", show_default=True, help="Report format: text for people, turtle (SHACL report), "
+              "json, junit or github (workflow annotations) for CI.")
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="The least severe finding that fails the run (exit 1).")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: shapes compiled to SPARQL on pyoxigraph (fast); pyshacl: the reference engine.")
+@click.option("--catalog", is_flag=True, help="Check DATA as a DCAT catalogue against DCAT-AP-NL 3.0.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@pass_ctx
+def validate(c: Context, data: tuple[Path, ...], store: str | None, shapes: Path | None, fmt: str, severity: str,
+             engine: str, catalog: bool, output: Path | None) -> None:
+    """Check DATA files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML), or the store, against the shapes.
+
+    Exit 0 when nothing at --severity or worse is found, 1 when something is, 3 when a file is missing or
+    does not parse (never 1). See docs/validation.md.
+    """
+    from kg import validate as v
+
+    threshold = v.Severity.from_name(severity)
+    if catalog:
+        if not data:
+            raise click.UsageError("--catalog needs the catalogue file(s) as DATA")
+        report = v.validate_catalog_files(list(data), shapes_dir=shapes)
+    elif data:
+        report = v.validate(list(data), shapes=shapes, engine=engine)
+    else:
+        from kg.store import open_store, store_path
+
+        report = v.validate(open_store(store_path(store), read_only=True), shapes=shapes, engine=engine)
+    text = v.render(report, fmt, threshold=threshold, data_label=str(data[0]) if len(data) == 1 else None)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from kg.export import write_atomic
+
+        write_atomic(output, text)
+    counts = ", ".join(f"{report.count(s)} {s.name.lower()}" for s in reversed(v.Severity))
+    c.status(f"{'does not conform' if report.fails(threshold) else 'conforms'}: {counts} ({report.engine})")
+    if report.fails(threshold):
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: run the CLI and map errors to exit codes."""
     show_tb = "--traceback" in sys.argv

@@ -1016,3 +1016,33 @@ def catalog_validator():
     except ImportError:
         return None
     return validate_catalog
+
+
+def validate_catalog_files(paths: Sequence[Path], *, shapes_dir: Path | None = None) -> ValidationReport:
+    """Check DCAT catalogue files against the DCAT-AP-NL 3.0 shapes (``kg validate --catalog``).
+
+    The work is done by ``kg.publish.catalog.validate_catalog``; this loads the files the same way as
+    :func:`validate` and turns its findings into a :class:`ValidationReport`, so every renderer works.
+    """
+    check = catalog_validator()
+    if check is None:
+        raise UsageError("catalogue validation is not available in this installation (kg.publish.catalog missing)")
+    from kg.publish.release import find_dcat_shapes
+
+    folder = find_dcat_shapes(shapes_dir, required=True)
+    store = load_files(list(paths))
+    result = check(_as_rdflib(None, store, False), shapes_dir=folder)
+    findings = []
+    for sev, items in ((Severity.VIOLATION, result.violations), (Severity.WARNING, result.warnings)):
+        for f in items:
+            severity = Severity.from_name(f.severity) if f.severity.upper() in Severity.__members__ else sev
+            focus = f.focus_node if f.focus_node.startswith("_:") else f"<{f.focus_node}>"
+            findings.append(Finding(
+                severity=severity, shape=f.shape, shape_name=f.shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+                focus=focus, focus_label=None, path=f"<{f.path}>" if f.path and "://" in f.path else None,
+                value=f.value or None, message_nl=f.message, message_en=f.message, source=Source(),
+                component=f"{SH}ConstraintComponent",
+            ))
+    findings.sort(key=Finding.sort_key)
+    return ValidationReport(findings=tuple(findings), engine="pyshacl", shapes=tuple(str(p) for p in
+                                                                                     sorted(Path(folder).glob("*.ttl"))))
