@@ -370,14 +370,19 @@ def catalog_turtle(graph) -> str:
     """The catalogue as canonical Turtle (sorted, prefixed): the same graph gives the same bytes."""
     import pyoxigraph as ox
 
-    from kg.ntriples import canonical_turtle
+    from kg.ntriples import RDF_TYPE, canonical_turtle
     from kg.publish.catalog import PREFIXES
 
     nt = graph.serialize(format="nt", encoding="utf-8")
-    triples = [(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+    # canonical_turtle writes rdf:type as "a" in every position; "a" is only valid as a predicate, and
+    # VoID property partitions have rdf:type as an object, so those go through a placeholder.
+    placeholder = "<urn:kg:placeholder:rdf-type>"
+    triples = [(str(t.subject), str(t.predicate), placeholder if str(t.object) == RDF_TYPE else str(t.object))
+               for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     prefixes.update({"kg": "https://kg.example.org/def/kg#"})
-    return canonical_turtle(triples, prefixes, header="# DCAT-AP-NL 3.0 catalogue and VoID description of this release.\n")
+    text = canonical_turtle(triples, prefixes, header="# DCAT-AP-NL 3.0 catalogue and VoID description of this release.\n")
+    return text.replace(placeholder, RDF_TYPE)
 
 
 def validate_catalog_file(path: Path, *, shapes_dir: Path | None = None):
