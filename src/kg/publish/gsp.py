@@ -15,6 +15,7 @@ error messages that never contain credentials.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import logging
@@ -81,6 +82,14 @@ class GraphStoreClient:
 
     def __init__(self, engine: Engine, *, credentials: Credentials | None = None, timeout: float = 60.0,
                  retries: int = 3, backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep) -> None:
+        # user:password@ in a URL becomes credentials; the URLs themselves never carry them
+        p = urlsplit(engine.gsp_url)
+        if p.username and credentials is None:
+            from urllib.parse import unquote
+
+            credentials = Credentials(unquote(p.username), unquote(p.password or ""))
+        engine = dataclasses.replace(engine, query_url=_safe(engine.query_url), gsp_url=_safe(engine.gsp_url),
+                                     update_url=_safe(engine.update_url) if engine.update_url else None)
         self.engine = engine
         self.credentials = credentials
         self.timeout = timeout
