@@ -177,3 +177,15 @@ def test_turtle_uses_our_prefixes_only(built_store):
 @pytest.mark.parametrize("fmt", list(Format))
 def test_export_is_deterministic_per_format(built_store, fmt):
     assert _export(built_store, fmt) == _export(built_store, fmt)
+
+
+def test_canonical_turtle_writes_rdf_type_as_a_only_as_predicate():
+    import rdflib
+
+    from kg.ntriples import RDF_TYPE, canonical_turtle
+
+    t = [("<http://x/s>", RDF_TYPE, "<http://x/C>"), ("<http://x/s>", "<http://x/p>", RDF_TYPE),
+         (RDF_TYPE, "<http://x/p>", '"v"')]
+    ttl = canonical_turtle(t, {"x": "http://x/"})
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    assert len(g) == 3

@@ -70,10 +70,10 @@ class _Shortener:
         self.items = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: set[str] = set()
 
-    def __call__(self, term: str) -> str:
+    def __call__(self, term: str, *, predicate: bool = False) -> str:
         if term.startswith("<"):
             value = term[1:-1]
-            if term == RDF_TYPE:
+            if predicate and term == RDF_TYPE:
                 return "a"
             for prefix, ns in self.items:
                 if value.startswith(ns):
@@ -105,10 +105,10 @@ def canonical_turtle(triples: Iterable[Triple], prefixes: Mapping[str, str], *, 
         if s != subject:
             if subject is not None:
                 body.append(" .\n\n")
-            body.append(f"{short(s)}\n    {short(p)} {short(o)}")
+            body.append(f"{short(s)}\n    {short(p, predicate=True)} {short(o)}")
             subject, predicate = s, p
         elif p != predicate:
-            body.append(f" ;\n    {short(p)} {short(o)}")
+            body.append(f" ;\n    {short(p, predicate=True)} {short(o)}")
             predicate = p
         else:
             body.append(f" ,\n        {short(o)}")
