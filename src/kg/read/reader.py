@@ -34,14 +34,30 @@ BOILERPLATE = frozenset(
     )
 )
 
-_SPACE = "[ \t\u00a0\u2007\u202f]"
-_NUMBERED = re.compile(rf"^(\d+(?:\.\d+)+|\d+\.?)(?:{_SPACE})+(\S.*?)(?:{_SPACE})*$")
-_FOOTNOTE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
-# A footnote marker: 1-3 digits glued to a letter, closing bracket/quote or punctuation, followed
-# by white space, punctuation or the end of the line. Preceded by a digit (35.000, 12,8) it is a number.
-_MARKER = re.compile(r"(?<!\d[.,:/])(?<=[^\W\d_]|[.,;:)\]’”'\"])(\d{1,3})(?=[\s.,;:)\]’”'\"!?]|$)")
+# What counts as blank around a line's text: all Unicode white space (non-breaking, figure, ideographic
+# spaces ...) and the invisible characters a web capture leaves behind (BOM, zero-width space, word joiner).
+_INVISIBLE = "\ufeff\u200b\u2060"
+_WHITESPACE = (  # every character for which str.isspace() is true (a test checks)
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_BLANK = _WHITESPACE + _INVISIBLE
+_SPACE = rf"[\s{_INVISIBLE}]"
+# "3.1", "3.1.6", "2.1." or "4."; components of at most two digits, so "1.179" or "2.000" (a number with a
+# thousands separator at the start of a line) is not a heading number.
+_NUMBERED = re.compile(rf"^([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+\.?|[0-9]{{1,2}}\.?)(?:{_SPACE})+(\S.*?)(?:{_SPACE})*$")
+_FOOTNOTE_NUMBER = re.compile(r"^([0-9]{1,3})$")
+# A footnote marker candidate: 1-3 ASCII digits (no leading zero) glued to a letter, a closing bracket or
+# quote or punctuation, followed by white space, punctuation or the end of the line. Whether it is a marker
+# is decided in _MarkerState.scan (a number such as 35.000 or 12,8 is not; an acronym such as KCR2 is not).
+_MARKER = re.compile(r"(?<=[^\W\d_]|[.,;:)\]’”'\"])(?<![0-9])([1-9][0-9]{0,2})(?=[\s.,;:)\]’”'\"!?]|$)")
+_MARKER_AFTER = frozenset(".,;:)]’”'\"")
 _HEADING_MAX_CHARS = 160
-_HEADING_END = re.compile(r"[.!?;:,]\s*$")
+# A heading has no closing full stop (or other closing punctuation, but a question is a heading: "Wat hebben
+# we bereikt?"). A footnote marker glued after the punctuation does not hide it: "... situatie.5" is a
+# paragraph's end, while "Versie 2.0" is a title.
+_HEADING_END = re.compile(r"(?:[.!;:,]|(?<![0-9])[.!?;:,][’”\"')\]]*[0-9]{1,3})\s*$")
+_OPENING = "‘“„'\"(["
 
 
 def report_key(path: str | Path) -> str:
@@ -64,33 +80,45 @@ class _Line:
 
     @property
     def stripped(self) -> str:
-        return self.text.strip(" \t\u00a0\u2007\u202f\ufeff")
+        return self.text.strip(_BLANK)
 
     def trimmed_span(self) -> tuple[int, int]:
+        """The span of ``stripped`` in the source text."""
         s, e = self.start, self.end
         t = self.text
-        lead = len(t) - len(t.lstrip(" \t\u00a0\u2007\u202f\ufeff"))
-        trail = len(t) - len(t.rstrip(" \t\u00a0\u2007\u202f\ufeff"))
+        lead = len(t) - len(t.lstrip(_BLANK))
+        trail = len(t) - len(t.rstrip(_BLANK)) if lead < len(t) else 0
         return s + lead, e - trail
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 strictly; a clear message with line and column otherwise."""
-    if b"\x00" in data[:4096]:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise InputError(
-                "the file is UTF-16 encoded; kg reads UTF-8 text",
-                path=path,
-                line=1,
-                column=1,
-                hint=f"convert it first, e.g. iconv -f UTF-16 -t UTF-8 {path} > report.txt",
-            )
-        raise InputError("this is a binary file, not a report text (it contains NUL bytes)", path=path)
+    utf16 = _utf16_kind(data)
+    if utf16:
+        raise InputError(
+            f"the file is {utf16} encoded; kg reads UTF-8 text",
+            path=path,
+            line=1,
+            column=1,
+            hint=f"convert it first, e.g. iconv -f {utf16} -t UTF-8 {path} > report.txt",
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(
+            "this is a binary file, not a report text (it contains NUL bytes)",
+            path=path,
+            line=line,
+            column=nul - (data.rfind(b"\n", 0, nul) + 1) + 1,
+            hint="give the report's plain text (UTF-8)",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        # the column in characters: what precedes the bad byte on its line is valid UTF-8
+        col = len(data[line_start : err.start].decode("utf-8")) + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[err.start]:02x}); is it Latin-1 or Windows-1252?",
             path=path,
@@ -98,6 +126,20 @@ def decode(data: bytes, path: str) -> str:
             column=col,
             hint=f"convert it first, e.g. iconv -f LATIN1 -t UTF-8 {path} > report.txt",
         ) from None
+
+
+def _utf16_kind(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes look like that (a byte-order mark, or NULs in every other byte)."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:4096]
+    if len(head) >= 4:
+        even, odd = head[0::2], head[1::2]
+        if even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4:
+            return "UTF-16"
+    return None
 
 
 def read_report(path: str | Path, *, key: str | None = None) -> Report:
@@ -113,13 +155,22 @@ def read_report(path: str | Path, *, key: str | None = None) -> Report:
                 path=str(p),
                 hint="split it into one file per report",
             )
-        data = p.read_bytes()
+        with p.open("rb") as f:  # capped: a pipe or a device has no size to check beforehand
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(
+                f"more than {MAX_BYTES // 2**20} MB; a report capture is much smaller",
+                path=str(p),
+                hint="split it into one file per report",
+            )
     except FileNotFoundError:
         raise InputError("no such file", path=str(p)) from None
     except PermissionError:
         raise InputError("permission denied", path=str(p)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a report file", path=str(p)) from None
+    except OSError as err:  # a name too long, a symlink loop, an I/O error ...
+        raise InputError(f"cannot read the file: {err.strerror or err}", path=str(p)) from None
     text = decode(data, str(p))
     return parse_report(text, path=str(p), key=key or report_key(p), sha256=hashlib.sha256(data).hexdigest())
 
@@ -136,17 +187,22 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+    head = text[:4096].lstrip(_BLANK).lower()
+    return (
+        head.startswith(("<!doctype html", "<html"))
+        or (head.startswith("<?xml") and "<html" in head)
+        or ("<body" in head and "</" in head)
+    )
 
 
 def parse_report(text: str, *, path: str = "<text>", key: str = "report", sha256: str | None = None) -> Report:
     """Parse a report's text. Usable-but-odd input gives warnings; unusable input raises InputError."""
     if sha256 is None:
-        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        # surrogatepass: a str may hold lone surrogates (a file read by read_report never does)
+        sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     warnings: list[Warning_] = []
-    if not text.strip():
-        raise InputError("the file is empty", path=path, line=1)
+    if not text.strip(_BLANK):
+        raise InputError("the file is empty (it holds no text)", path=path, line=1)
     if _looks_like_html(text):
         raise InputError(
             "this is an HTML page, not a text capture of a report",
@@ -247,37 +303,62 @@ def _is_numbered_heading(ln: _Line) -> bool:
 
 
 def _is_heading(ln: _Line) -> bool:
+    """An unnumbered heading: a short line without closing punctuation that starts with a capital."""
     s = ln.stripped
-    return len(s) <= _HEADING_MAX_CHARS and not _HEADING_END.search(s) and len(s.split()) <= 16 and s[:1].isupper()
+    if len(s) > _HEADING_MAX_CHARS or _HEADING_END.search(s) or len(s.split()) > 16:
+        return False
+    first = s.lstrip(_OPENING)  # "‘Toegang tot het recht’"
+    return first[:1].isupper()
 
 
 def _split_footnotes(body: list[_Line]) -> tuple[list[_Line], list[Footnote], list[Warning_]]:
-    """Take the footnote block, (number line, text line) pairs, off the end of the body."""
-    pairs: list[tuple[_Line, _Line]] = []
+    """Take the footnote block, (number line, text line) pairs, off the end of the body.
+
+    A number line without its text (at the very end: a truncated list; before another number line: a
+    footnote that lost its text) is reported and skipped; the footnotes before it are still read.
+    """
+    found: list[Footnote] = []
+    missing: list[_Line] = []
+    text_line: _Line | None = None  # the text line after the number line being looked for
     i = len(body)
-    while i >= 2 and _FOOTNOTE_NUMBER.match(body[i - 2].stripped) and not _FOOTNOTE_NUMBER.match(body[i - 1].stripped):
-        pairs.append((body[i - 2], body[i - 1]))
-        i -= 2
+    while i > 0:
+        ln = body[i - 1]
+        if _FOOTNOTE_NUMBER.match(ln.stripped):
+            if text_line is None:
+                missing.append(ln)
+            else:
+                s, e = text_line.trimmed_span()
+                found.append(Footnote(int(ln.stripped), text_line.stripped, s, e, text_line.number))
+            text_line = None
+            i -= 1
+        elif text_line is None and i >= 2 and _FOOTNOTE_NUMBER.match(body[i - 2].stripped):
+            text_line = ln
+            i -= 1
+        else:
+            break
+    found.reverse()
+    missing.reverse()
     warnings: list[Warning_] = []
-    # A number line at the very end without its text: a truncated footnote list.
-    if not pairs and body and _FOOTNOTE_NUMBER.match(body[-1].stripped):
-        warnings.append(Warning_("footnote-truncated", f"footnote {body[-1].stripped} has no text (truncated footnote list?)", body[-1].number))
-        return _split_footnotes(body[:-1])[0], [], warnings
-    pairs.reverse()
-    footnotes = []
-    for num_line, text_line in pairs:
-        s, e = text_line.trimmed_span()
-        footnotes.append(Footnote(int(num_line.stripped), text_line.stripped, s, e, text_line.number))
+    last = body[-1] if body else None
+    for ln in missing:
+        if ln is last:
+            msg = f"footnote {ln.stripped} has no text (truncated footnote list?)"
+        else:
+            msg = f"footnote {ln.stripped} has no text; it is left out"
+        warnings.append(Warning_("footnote-truncated", msg, ln.number))
     expected = 1
-    for f in footnotes:
+    for f in found:
         if f.number != expected:
             warnings.append(Warning_("footnote-numbering", f"footnote {f.number} follows footnote {expected - 1}; numbers should run 1, 2, 3 ...", f.line))
         expected = f.number + 1
     seen: set[int] = set()
-    for f in footnotes:
+    footnotes = []
+    for f in found:
         if f.number in seen:
-            warnings.append(Warning_("footnote-duplicate", f"footnote number {f.number} occurs twice", f.line))
+            warnings.append(Warning_("footnote-duplicate", f"footnote number {f.number} occurs twice; the second is left out", f.line))
+            continue
         seen.add(f.number)
+        footnotes.append(f)
     return body[:i], footnotes, warnings
 
 
@@ -295,7 +376,7 @@ def _structure(body: list[_Line], report_number: str, warnings: list[Warning_]):
             m = _NUMBERED.match(ln.stripped)
             assert m
             num = m.group(1).rstrip(".")
-            if num.count(".") + 1 <= depth:
+            if num.count(".") + 1 <= depth or not num.startswith(report_number + "."):
                 warnings.append(Warning_("heading-level", f"heading {num!r} is not below the report heading {report_number!r}", ln.number))
             if cur_part is None:
                 cur_part = ["", None, []]
@@ -330,12 +411,39 @@ def _structure(body: list[_Line], report_number: str, warnings: list[Warning_]):
     return intro, out_parts
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+# Letters+digits that are names, units or formulas, never a word with a footnote marker (case-folded).
+_NOT_MARKERS = frozenset(
+    t.casefold()
+    for t in "CO2 NO2 SO2 CH4 NH3 N2O H2 O2 O3 PM2 PM10 m2 m3 km2 cm2 cm3 dm2 dm3 mm2 mm3".split()
+)
+_GLUED = re.compile(r"(?<![^\W\d_])([^\W\d_]+)([0-9]{1,3})(?!\w)")
+
+
 def _glued_tokens(text: str) -> dict[str, int]:
     """How often each letters+digits token occurs: a token seen twice ("KCR2") is a name, not a marker."""
     counts: dict[str, int] = {}
-    for m in re.finditer(r"[^\W\d_]+\d{1,3}\b", text):
+    for m in _GLUED.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
     return counts
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of letters that ends at ``end`` (scanning back: linear, unlike a ``$``-anchored search)."""
+    k = end
+    while k > 0 and _LETTER.match(text[k - 1]):
+        k -= 1
+    return text[k:end]
+
+
+def _after_year(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` closes a year: "in 2024.5 Daarna" carries marker 5."""
+    k = dot
+    while k > 0 and "0" <= text[k - 1] <= "9":
+        k -= 1
+    if dot - k != 4 or text[k : k + 2] not in ("19", "20"):
+        return False
+    return k == 0 or text[k - 1] not in ".,"
 
 
 class _MarkerState:
@@ -346,26 +454,53 @@ class _MarkerState:
         self.tokens = tokens
         self.expected = 1
         self.used: set[int] = set()
-        self.highest = max(numbers) if numbers else 0
+        self.highest = max(numbers, default=0)
 
     def scan(self, ptext: str, offset: int, line: int, warnings: list[Warning_]) -> list[Marker]:
         found = []
         for m in _MARKER.finditer(ptext):
+            start, end = m.span(1)
             n = int(m.group(1))
-            before = ptext[: m.start()]
-            word = re.search(r"([^\W\d_]+)$", before)
-            glued_to_upper = bool(word) and word.group(1)[-1].isupper()
-            if word and self.tokens.get(word.group(1) + m.group(1), 0) > 1:
-                continue  # a name that recurs with its digits, e.g. "KCR2"
+            prev = ptext[start - 1]
+            word = ""
+            if prev in _MARKER_AFTER:
+                if start >= 2 and "0" <= ptext[start - 2] <= "9":
+                    # after a digit and punctuation it is a number: 35.000, 12,8, 5:1, artikel 32.2 ...
+                    # ... unless it is the expected marker after a year that closes a sentence: "in 2024.5 Nu"
+                    closes = end == len(ptext) or ptext[end].isspace()
+                    if not (prev == "." and n == self.expected and closes and _after_year(ptext, start - 1)):
+                        continue
+            else:
+                word = _word_before(ptext, start)
+                token = word + m.group(1)
+                if self.tokens.get(token, 0) > 1:
+                    continue  # a name that recurs with its digits, e.g. "KCR2"
+                if token.casefold() in _NOT_MARKERS:
+                    continue  # CO2, m2 ...
+                if len(word) == 1 and word.isupper():
+                    continue  # a code: the A4 (a motorway), G7, F35
+                k = start - len(word)
+                if k > 0 and ptext[k - 1].isdecimal():
+                    continue  # 2x4, 1e3: digits around a letter
+            glued_to_upper = word[-1:].isupper()
+            if glued_to_upper and n not in self.numbers:
+                continue  # NIS2, EU27: an acronym with digits, unless a footnote n exists
             if n == self.expected:
                 pass
-            elif n > self.expected and not glued_to_upper and (n in self.numbers or not self.numbers) and n - self.expected <= 3:
-                warnings.append(Warning_("marker-gap", f"footnote marker {n} follows marker {self.expected - 1}; markers {self.expected}..{n - 1} were not found", line))
+            elif (
+                n > self.expected
+                and not glued_to_upper
+                # a footnote that exists, or one past the end of a (truncated) footnote list
+                and (n in self.numbers or n > self.highest)
+                and n - self.expected <= 3
+            ):
+                missing = f"marker {self.expected} was" if n - self.expected == 1 else f"markers {self.expected}..{n - 1} were"
+                warnings.append(Warning_("marker-gap", f"footnote marker {n} follows marker {self.expected - 1}; {missing} not found", line))
             else:
                 continue
             if n not in self.numbers:
                 warnings.append(Warning_("marker-without-footnote", f"footnote marker {n} has no footnote", line))
             self.used.add(n)
             self.expected = n + 1
-            found.append(Marker(n, offset + m.start(1), offset + m.end(1)))
+            found.append(Marker(n, offset + start, offset + end))
         return found
