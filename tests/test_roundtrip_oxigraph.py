@@ -50,11 +50,13 @@ def test_canned_queries_through_kg_query_endpoint(published, built_store) -> Non
 
     engine, _ = published
     names = canned_queries()
+    assert len(names) >= 12, "the canned queries are found"
     runner = CliRunner()
     for entry in names:
         name = getattr(entry, "name", entry)
-        local = runner.invoke(cli, ["query", name, "--store", str(built_store), "-f", "json"])
-        remote = runner.invoke(cli, ["query", name, "--endpoint", engine.query_url, "-f", "json"])
+        params = [a for p in getattr(entry, "parameters", ()) for a in ("--param", f"{p.name}={p.example}")]
+        local = runner.invoke(cli, ["query", name, *params, "--store", str(built_store), "-f", "json"])
+        remote = runner.invoke(cli, ["query", name, *params, "--endpoint", engine.query_url, "-f", "json"])
         assert local.exit_code == 0, local.output
         assert remote.exit_code == 0, remote.output
         assert remote.stdout == local.stdout, name

@@ -272,6 +272,76 @@ def validate(c: Context, data: tuple[Path, ...], store: str | None, shapes: Path
         sys.exit(1)
 
 
+RESULT_FORMATS = click.Choice(["table", "csv", "tsv", "json", "xml"])
+
+
+def _backend(store: str | None, endpoint: str | None, timeout: float, user: str | None, password: str | None):
+    from kg.query import Endpoint, LocalStore
+    from kg.store import store_path
+
+    if endpoint:
+        return Endpoint(endpoint, timeout=timeout, user=user, password=password)
+    return LocalStore(store_path(store))
+
+
+def _endpoint_options(f):
+    f = click.option("--password", envvar="KG_ENDPOINT_PASSWORD", help="Password for the endpoint. Env: KG_ENDPOINT_PASSWORD.")(f)
+    f = click.option("--user", envvar="KG_ENDPOINT_USER", help="User for the endpoint. Env: KG_ENDPOINT_USER.")(f)
+    f = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
+                     help="Seconds to wait for the endpoint.")(f)
+    f = click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the local store.")(f)
+    return f
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
+@STORE_OPTION
+@_endpoint_options
+@click.option("-f", "--format", "fmt", type=RESULT_FORMATS, default="table", show_default=True,
+              help="table for a terminal; json and xml are the SPARQL 1.1 results formats.")
+def query(name: str, params: tuple[str, ...], store, endpoint, timeout, user, password, fmt: str) -> None:
+    """Answer a canned question: `kg query NAME --param KEY=VALUE`; `kg query list` lists them."""
+    from kg.errors import UsageError
+    from kg.query import list_queries, render, run_query
+
+    if name == "list":
+        for q in list_queries():
+            click.echo(f"{q.name}\n    {q.title}")
+            for p in q.parameters:
+                need = "required" if p.required else "optional"
+                click.echo(f"    --param {p.name}=<{p.type}>  ({need}; e.g. {p.example}) {p.description}".rstrip())
+        return
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
+        values[key] = value
+    result = run_query(name, _backend(store, endpoint, timeout, user, password), params=values)
+    click.echo(render(result, fmt), nl=False)
+
+
+@cli.command("sparql")
+@click.argument("text")
+@STORE_OPTION
+@_endpoint_options
+@click.option("-f", "--format", "fmt", type=RESULT_FORMATS, default="table", show_default=True)
+def sparql(text: str, store, endpoint, timeout, user, password, fmt: str) -> None:
+    """Run any SELECT or ASK query: TEXT, or @FILE.rq to read it from a file."""
+    from kg.errors import InputError
+    from kg.query import render, run_sparql
+
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"cannot read the query: {err.strerror}", path=str(path)) from None
+    result = run_sparql(text, _backend(store, endpoint, timeout, user, password))
+    click.echo(render(result, fmt), nl=False)
+
+
 def main() -> None:
     """Entry point: run the CLI and map errors to exit codes."""
     show_tb = "--traceback" in sys.argv
