@@ -291,8 +291,7 @@ def report_triples(report: Report, extraction: Extraction, *, base: str, meta: d
     for rel in extraction.relations:
         if rel.subject not in ent_iri or rel.object not in ent_iri:
             continue
-        obj_key = rel.object[1]
-        RL = iri(f"{r_iri}/relation/{rel.start}-{rel.predicate}-{obj_key}")
+        RL = iri(f"{r_iri}/relation/{rel.start}-{rel.subject[1]}-{rel.predicate}-{rel.object[1]}")
         add((ent_iri[rel.subject], K(rel.predicate), ent_iri[rel.object]))
         add((RL, TYPE, K("Relation")))
         add((RL, K("subject"), ent_iri[rel.subject]))
