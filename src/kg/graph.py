@@ -207,7 +207,7 @@ def report_triples(report: Report, extraction: Extraction, *, base: str, meta: d
             add((E, PAGE, iri(x)))
         if e.identifier_status:
             add((E, K("identifierStatus"), lit(e.identifier_status)))
-        if e.parent:
+        if e.parent and ("organisation", e.parent) in extraction.entities:  # only to a described entity
             add((E, K("parentOrganisation"), iri(m.entity("organisation", e.parent))))
         if e.kind == "kamerstuk":
             add((E, IDENT, lit(e.key)))
