@@ -199,3 +199,17 @@ def test_cli_export_release_and_validate_catalog_function(tmp_path, built_store)
     report = validate_catalog_file(broken, shapes_dir=SHAPES)
     assert not report.conforms and report.violations
     shutil.rmtree(out)
+
+
+def test_kg_validate_catalog_on_a_release_conforms(tmp_path, built_store):
+    """`kg validate --catalog` agrees with the release's own check: no false datatype violations."""
+    import subprocess
+    import sys
+
+    rel = tmp_path / "rel"
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(built_store), "--release", str(rel)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    v = subprocess.run([sys.executable, "-m", "kg.cli", "validate", "--catalog", str(rel / "catalog.ttl")],
+                       capture_output=True, text=True)
+    assert v.returncode == 0, v.stdout + v.stderr

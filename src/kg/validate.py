@@ -1030,8 +1030,16 @@ def validate_catalog_files(paths: Sequence[Path], *, shapes_dir: Path | None = N
     from kg.publish.release import find_dcat_shapes
 
     folder = find_dcat_shapes(shapes_dir, required=True)
-    store = load_files(list(paths))
-    result = check(_as_rdflib(None, store, False), shapes_dir=folder)
+    load_files(list(paths))  # the syntax check, with file:line:column messages (exit 3)
+    # Then rdflib reads the files as they are: the store round trip would normalise literal datatypes
+    # (xsd:nonNegativeInteger -> xsd:integer) and give false sh:datatype violations.
+    import rdflib
+    from rdflib.util import guess_format
+
+    graph = rdflib.Graph()
+    for p in paths:
+        graph.parse(str(p), format=guess_format(str(p)) or "turtle")
+    result = check(graph, shapes_dir=folder)
     findings = []
     for sev, items in ((Severity.VIOLATION, result.violations), (Severity.WARNING, result.warnings)):
         for f in items:
