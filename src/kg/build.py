@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +66,7 @@ class _Done:
     key: str
     path: str
     sha256: str
-    ntriples: str
+    ntriples: bytes | str  # UTF-8 N-Triples (bytes from a worker)
     triples: int
     entities: int
     mentions: int
@@ -103,7 +103,7 @@ def process_report(job: _Job) -> _Done:
         key=job.key,
         path=job.path,
         sha256=report.sha256,
-        ntriples=ntriples(sorted(triples)),
+        ntriples=ntriples(sorted(triples)).encode("utf-8"),
         triples=len(triples),
         entities=len(extraction.entities),
         mentions=len(extraction.mentions),
@@ -165,38 +165,48 @@ def build(
             continue
         todo.append(_Job(str(p), key, config.report_for(p).meta(), config.base_iri))
 
-    done: list[_Done] = []
-    workers = jobs or min(len(todo), os.cpu_count() or 1)
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, d in enumerate(pool.map(process_report, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
-                done.append(d)
-                if progress:
-                    progress(f"read {i}/{len(todo)} reports, {sum(x.entities for x in done)} entities")
-    else:
-        for i, job in enumerate(todo, 1):
-            done.append(process_report(job))
-            if progress:
-                progress(f"read {i}/{len(todo)} reports")
+    # Results stream from the workers into the store as they arrive: the loader works while the workers
+    # extract, and no more than a few reports' triples are held at once (a 1,000-report build would
+    # otherwise keep gigabytes of N-Triples text in memory).
+    good: list[_Done] = []  # metadata only; their N-Triples text is dropped once written
 
-    good = [d for d in done if d.error is None]
-    errors.extend(d.error for d in done if d.error is not None)
-    fresh = not st.is_store(store_dir)
-    if good:
-        if fresh and not results:
-            st.fresh_build(store_dir, ((minter.graph(d.key), d.ntriples.encode("utf-8")) for d in good))
+    def results_stream() -> Iterator[_Done]:
+        workers = jobs or min(len(todo), os.cpu_count() or 1)
+        if workers > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, min(8, len(todo) // (workers * 8)))
+                yield from pool.map(process_report, todo, chunksize=chunk)
         else:
-            store = st.open_store(store_dir)
-            for i, d in enumerate(good, 1):
-                st.replace_graph(store, minter.graph(d.key), d.ntriples)
-                if progress:
-                    progress(f"wrote {i}/{len(good)} graphs")
-            store.flush()
-            del store
-    elif fresh and not results:
-        if errors:
-            return BuildResult(store_dir, (), tuple(errors))
-        raise InputError("no reports to build", hint="name report files, or list them in kg.toml")
+            for job in todo:
+                yield process_report(job)
+
+    def written(done: Iterator[_Done]) -> Iterator[tuple[str, bytes]]:
+        entities = 0
+        for i, d in enumerate(done, 1):
+            if d.error is not None:
+                errors.append(d.error)
+            else:
+                data, d.ntriples = d.ntriples, ""
+                good.append(d)
+                entities += d.entities
+                yield minter.graph(d.key), data
+            if progress:
+                progress(f"built {i}/{len(todo)} reports, {entities} entities")
+
+    fresh = not st.is_store(store_dir)
+    if fresh and not results:
+        if todo:
+            st.fresh_build(store_dir, written(results_stream()))
+        if not good:
+            if errors:
+                return BuildResult(store_dir, (), tuple(errors))
+            raise InputError("no reports to build", hint="name report files, or list them in kg.toml")
+    elif todo:
+        store = st.open_store(store_dir)
+        for graph, data in written(results_stream()):
+            st.replace_graph(store, graph, data)
+        store.flush()
+        del store
     for d in good:
         known[d.key] = {"sha256": d.sha256, "path": d.path, "triples": d.triples, "entities": d.entities, "mentions": d.mentions}
         results.append(ReportResult(d.key, d.path, minter.graph(d.key), d.triples, d.entities, d.mentions, tuple(d.warnings)))

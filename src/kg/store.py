@@ -64,9 +64,9 @@ def open_store(path: Path, *, read_only: bool = False):
     return store
 
 
-def replace_graph(store, graph: str, ntriples: str) -> None:
+def replace_graph(store, graph: str, ntriples: str | bytes) -> None:
     """Replace one named graph atomically: one update = one transaction."""
-    body = ntriples
+    body = ntriples.decode("utf-8") if isinstance(ntriples, bytes) else ntriples
     store.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
 
 
@@ -78,8 +78,12 @@ def graph_names(store) -> list[str]:
     return sorted(g.value for g in store.named_graphs())
 
 
-def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> None:
-    """Bulk-load (graph, N-Triples) chunks into a new store that replaces ``path`` only when complete."""
+def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> int:
+    """Bulk-load (graph, N-Triples) chunks into a new store that replaces ``path`` only when complete.
+
+    ``chunks`` may be a stream (each is loaded as it arrives). Returns how many were loaded; with none,
+    nothing replaces ``path``.
+    """
     ox = _ox()
     path = path.resolve()
     if path.exists() and any(path.iterdir()) and not is_store(path):
@@ -89,13 +93,20 @@ def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> None:
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     store = ox.Store(str(tmp))
+    count = 0
     for graph, chunk in chunks:
         store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        count += 1
+    if not count:
+        del store
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     store.flush()
     store.optimize()
     del store
     (tmp / _MARK).write_text("kg store (pyoxigraph); do not edit\n", encoding="utf-8")
     swap_in(tmp, path)
+    return count
 
 
 def swap_in(new: Path, target: Path) -> None:
