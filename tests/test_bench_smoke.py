@@ -1,0 +1,74 @@
+"""The benchmark harness runs end to end on a tiny corpus and writes every figure (no timing asserts).
+
+Benchmarks are figures, never timed tests (docs/house-style.md): this only keeps bench/run.py working.
+The PNG plot needs matplotlib (the `bench` extra), which the test extra does not install, so the plot is
+optional here: with matplotlib a PNG must appear, without it the results must say it was skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / "bench" / "run.py"
+
+
+def test_make_corpus_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import make_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    a = make_corpus.make_corpus(3, tmp_path / "a", seed=7)
+    b = make_corpus.make_corpus(2, tmp_path / "b", seed=7)
+    assert [p.read_bytes() for p in a[:2]] == [p.read_bytes() for p in b]
+    text = a[0].read_text(encoding="utf-8")
+    assert text.startswith("Base description which applies to whole site\n\n")
+    assert text.endswith("\n\nLicence")
+    assert "Kamerstukken" in text and "\u00a0" in text
+    assert 35_000 < len(text) < 60_000
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the harness samples memory from /proc")
+def test_harness_smoke(tmp_path: Path) -> None:
+    out, work = tmp_path / "results", tmp_path / "work"
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--max-reports", "3", "--quick", "--out", str(out), "--work", str(work)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    md = (out / "results.md").read_text(encoding="utf-8")
+
+    assert set(results["sizes"]) == {"1", "3"}
+    for n, r in results["sizes"].items():
+        assert r["triples"] > 1000, n
+        for step in ("build", "rebuild_unchanged", "rebuild_one", "export_turtle", "export_ntriples", "validate"):
+            m = r[step]
+            assert m["wall_s"] > 0 and m["rc"] in (0, 1), (n, step, m)
+            assert m["rss_tree_mb"] > 0 and m["rss_max_process_mb"] > 0, (n, step, m)
+        assert r["queries"], n
+        for name, q in r["queries"].items():
+            assert q["class"] in ("entity", "aggregate")
+            assert q["p50_ms"] is not None or q.get("timed_out"), (n, name, q)
+            assert r["query_cold"][name]["wall_s"] > 0
+    # the rdflib baseline ran at N = 1: a figure or a timeout for every query
+    base = results["sizes"]["1"]["queries"]
+    assert all("rdflib_p50_ms" in q for q in base.values() if q["p50_ms"] is not None)
+    cold = results["cold"]
+    assert cold["help_s"] > 0 and cold["query_s"] > 0 and cold["query_rc"] == 0
+    assert {t["target"] for t in results["targets"]} >= {"build_1000_s", "query_speedup_min", "help_s", "query_cold_s"}
+
+    for heading in ("## Pipeline", "## Canned queries", "## Start-up", "## Targets"):
+        assert heading in md
+    assert "N = 1 | N = 3" in md
+    if importlib.util.find_spec("matplotlib"):
+        assert (out / "results.png").stat().st_size > 1000
+    else:
+        assert "Plot skipped" in md and results["plot_skipped"]
