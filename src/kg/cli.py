@@ -328,7 +328,10 @@ def query(name: str, params: tuple[str, ...], store, endpoint, timeout, user, pa
 @_endpoint_options
 @click.option("-f", "--format", "fmt", type=RESULT_FORMATS, default="table", show_default=True)
 def sparql(text: str, store, endpoint, timeout, user, password, fmt: str) -> None:
-    """Run any SELECT or ASK query: TEXT, or @FILE.rq to read it from a file."""
+    """Run any SELECT or ASK query: TEXT, or @FILE.rq to read it from a file.
+
+    A syntax error is a usage error (exit 2) naming FILE:LINE:COLUMN.
+    """
     from kg.errors import InputError
     from kg.query import render, run_sparql
 
@@ -338,7 +341,10 @@ def sparql(text: str, store, endpoint, timeout, user, password, fmt: str) -> Non
             text = path.read_text(encoding="utf-8")
         except OSError as err:
             raise InputError(f"cannot read the query: {err.strerror}", path=str(path)) from None
-    result = run_sparql(text, _backend(store, endpoint, timeout, user, password))
+        source = str(path)
+    else:
+        source = "query"
+    result = run_sparql(text, _backend(store, endpoint, timeout, user, password), source=source)
     click.echo(render(result, fmt), nl=False)
 
 

@@ -345,7 +345,7 @@ def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
     sw.setOnlyConneg(True)
-    sw.setTimeout(ep.timeout)  # type: ignore[arg-type]  (urllib takes a float)
+    sw.timeout = ep.timeout  # not setTimeout(), which truncates to whole seconds (0.5 -> no timeout)
     sw.setQuery(sparql)
     for k, v in dataset_params(graphs):
         sw.addParameter(k, v)
@@ -355,9 +355,16 @@ def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
             sw.setHTTPAuth(DIGEST)
 
     def body(err) -> str:
-        raw = getattr(err, "response", b"") or b""
-        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        return " ".join(text.split())[:300]
+        """The server's own words: SPARQLWrapper keeps them only as a repr in its message."""
+        import ast
+
+        text = str(err).partition("Response:\n")[2]
+        try:
+            raw = ast.literal_eval(text) if text else b""
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        except (ValueError, SyntaxError):
+            pass
+        return " ".join(text.split())[:300] or "(no details)"
 
     try:
         res = sw.query()
@@ -406,10 +413,15 @@ def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
 def _remote(sparql: str, ep: Endpoint) -> QueryResult:
     from kg.publish.engines import engine_for, normalise_binding
 
+    from urllib.parse import urlsplit
+
     try:
-        url = engine_for(ep.url, kind=ep.engine).query_url
+        engine = engine_for(ep.url, kind=ep.engine)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    # The URL as given when it names an endpoint; a bare server root gets the engine's query path.
+    url = ep.url if urlsplit(ep.url).path.strip("/") else engine.query_url
+    ep = Endpoint(ep.url, ep.timeout, ep.user, ep.password, engine.name)
     # The dataset: the report graphs on the server (engines disagree about the default graph; see engines.py).
     listing = _post(ep, url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [])
     graphs = sorted(b["g"]["value"] for b in listing.get("results", {}).get("bindings", [])
