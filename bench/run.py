@@ -470,13 +470,14 @@ def evaluate_targets(results: dict) -> list[dict]:
     add("query_entity_p50_ms", max(ent) if ent else None, big, note)
     add("query_aggregate_p50_ms", max(agg) if agg else None, big, note)
     speed = []
-    for n, r in sizes.items():
+    judged = [n for n in sizes if n in ("10", "100")] or list(sizes)  # the target is for N = 10 and 100
+    for n, r in ((n, sizes[n]) for n in judged):
         for q in r.get("queries", {}).values():
             if q.get("speedup") is not None:
                 speed.append(q["speedup"])
             elif q.get("speedup_at_least") is not None:
                 speed.append(q["speedup_at_least"])
-    add("query_speedup_min", min(speed) if speed else None, ",".join(n for n in sizes if any(
+    add("query_speedup_min", min(speed) if speed else None, ",".join(n for n in judged if any(
         "rdflib_p50_ms" in q for q in sizes[n].get("queries", {}).values())))
     v = at.get("validate", {})
     add("validate_1000_s", None if v.get("timed_out") or not v else v.get("wall_s"), big,
