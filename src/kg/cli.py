@@ -128,12 +128,15 @@ def build(c: Context, reports: tuple[Path, ...], store: str | None, jobs: int | 
 @click.option("--download-base", help="With --release: the URL the release files are downloaded from "
               "(default: [catalog] download_base).")
 @click.option("--sparql-endpoint", help="With --release: a public SPARQL endpoint to describe as a dcat:DataService.")
+@click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the linked-data pages and per-resource RDF files as a static site (see docs/serving.md).")
 @click.option("--shapes", "dcat_shapes", type=click.Path(file_okay=False, path_type=Path),
               help="With --release: the DCAT-AP-NL 3.0 shapes folder (default: $KG_DCAT_SHAPES or "
               "../shared/standards/dcat-ap-nl-3.0).")
 @pass_ctx
 def export(c: Context, store: str | None, fmt: str, output: Path | None, ontology: bool, release: Path | None,
-           download_base: str | None, sparql_endpoint: str | None, dcat_shapes: Path | None) -> None:
+           download_base: str | None, sparql_endpoint: str | None, dcat_shapes: Path | None,
+           site: Path | None = None) -> None:
     """Write the graph in the store as Turtle (canonical), N-Triples, JSON-LD, TriG or N-Quads.
 
     With --release DIR, write a whole release folder (see docs/publish.md); the previous release in DIR
@@ -142,6 +145,13 @@ def export(c: Context, store: str | None, fmt: str, output: Path | None, ontolog
     from kg.export import Format, serialise, store_quads, write_atomic
     from kg.store import open_store, store_path
 
+    if site is not None:
+        from kg.serve.site import export_site
+
+        r = export_site(store_path(store), site, base=c.config.base_iri, progress=c.progress)
+        c.status(f"wrote site {r.folder}: {r.pages} pages, {r.files} files"
+                 + (f"; skipped {len(r.skipped)} unsafe or empty path(s)" if r.skipped else ""))
+        return
     if release is not None:
         from kg.publish.release import build_release, find_dcat_shapes
 
@@ -346,6 +356,51 @@ def sparql(text: str, store, endpoint, timeout, user, password, fmt: str) -> Non
         source = "query"
     result = run_sparql(text, _backend(store, endpoint, timeout, user, password), source=source)
     click.echo(render(result, fmt), nl=False)
+
+
+@cli.command()
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--base", help="Base IRI of the data (default: base_iri from the configuration); the request path "
+              "/id/x is the IRI {base}/id/x.")
+@click.option("--timeout", "query_timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              envvar="KG_SPARQL_TIMEOUT", help="Time limit per SPARQL query, seconds. Env: KG_SPARQL_TIMEOUT.")
+@click.option("--max-results", type=click.IntRange(1), default=10_000, show_default=True, envvar="KG_SPARQL_MAX_RESULTS",
+              help="Most rows (or triples) a query answers. Env: KG_SPARQL_MAX_RESULTS.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Query worker processes for the SPARQL endpoint and the canned queries.")
+@pass_ctx
+def serve(c: Context, store: str | None, host: str, port: int, base: str | None, query_timeout: float,
+          max_results: int, workers: int) -> None:
+    """Serve the store as linked data: pages, RDF by content negotiation, search, canned queries, /sparql.
+
+    Every IRI under the base resolves: /id/... answers 303 to /doc/..., served as HTML, Turtle, JSON-LD,
+    N-Triples or RDF/XML (Accept header, a suffix such as .ttl, or ?format=). See docs/serving.md.
+    """
+    import logging
+
+    from kg.serve.app import App, make_http_server
+    from kg.store import store_path
+
+    logging.basicConfig(level=logging.WARNING if c.quiet else logging.INFO, format="%(message)s")
+    app = App(store_path(store), base=base or c.config.base_iri, timeout=query_timeout, max_results=max_results,
+              pool_size=workers)
+    try:
+        httpd = make_http_server(app, host, port)
+    except OSError as err:
+        app.close()
+        from kg.errors import UsageError
+
+        raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    c.status(f"serving {app.base} at http://{host}:{httpd.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+        app.close()
 
 
 def main() -> None:

@@ -187,14 +187,14 @@ class App:
         if path == "/static/kg.css":
             return Response(200, CSS.encode("utf-8"), "text/css; charset=utf-8",
                             [("Cache-Control", "public, max-age=3600")])
-        if path == "/index":
+        if path == "/class":
             return self.html(200, pages.index_page(self.ctx))
-        if path.startswith("/index/"):
+        if path.startswith("/class/"):
             try:
                 n = max(1, int(req.param("page") or 1))
             except ValueError:
                 n = 1
-            text = pages.class_page(self.ctx, path[len("/index/"):], page_no=n)
+            text = pages.class_page(self.ctx, path[len("/class/"):], page_no=n)
             return self.html(200, text) if text else self.not_found(path, req=req)
         if path == "/search":
             return self.search(req)

@@ -222,6 +222,12 @@ class Data:
                 out[i] = Info(i)
             for r in rows:
                 _add_info(out[r["s"].value], r["p"].value, r["o"])
+        external = [i for i in data_iris if not out[i].has_label() and not i.startswith(self.base + "/")]
+        if external:  # an official IRI (TOOI, ELI): the name of our thing that matches it
+            values = " ".join(iri_term(x) for x in external[:400])
+            for r in self.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?s skos:exactMatch ?x ; "
+                                 f"skos:prefLabel ?l }}"):
+                _add_info(out[r["x"].value], SKOS + "prefLabel", r["l"])
         for i in out.values():
             i.types.sort()
         return out

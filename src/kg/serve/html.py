@@ -75,7 +75,7 @@ def _quote_path(path: str) -> str:
 
 
 def nav(ctx: Ctx) -> str:
-    items = [("/", "Start"), ("/index", "Klassen"), ("/search", "Zoeken")]
+    items = [("/", "Start"), ("/class", "Klassen"), ("/search", "Zoeken")]
     if not ctx.static:
         items += [("/queries", "Vragen"), ("/sparql", "SPARQL")]
     items.append(("/def/kg", "Ontologie"))

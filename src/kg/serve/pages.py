@@ -77,6 +77,8 @@ def category(types) -> str:
 
 
 def pred_label(ctx: Ctx, p: str) -> str:
+    if p in STANDARD:
+        return STANDARD[p]
     info = ctx.data.onto_info.get(p)
     if info and info.has_label():
         return info.label()
@@ -405,7 +407,7 @@ SELECT ?ms ?me ?e ?s WHERE {{ ?m kg:inReport {R} ; kg:refersTo ?e ; kg:start ?ms
         e = r["e"].value
         spans[r["s"].value].append((int(r["ms"].value), int(r["me"].value), ctx.href(e),
                                     category(ents[e].types) if e in ents else "other"))
-    notes = {r["s"].value: [] for r in []}
+    notes: dict[str, list[str]] = {}
     for r in data.select(f"SELECT ?s ?f ?n WHERE {{ ?s kg:inReport {R} ; kg:hasFootnote ?f . ?f kg:footnoteNumber ?n }}"):
         notes.setdefault(r["s"].value, []).append(r["n"].value)
 
@@ -489,7 +491,7 @@ def home_page(ctx: Ctx) -> str:
                           "OPTIONAL { ?r kg:year ?y } } ORDER BY DESC(?y) ?t")
     main = [KG + c for c in ("Organisation", "Law", "Bill", "Code", "GeneralAdministrativeOrder", "EUDirective",
                              "EURegulation", "EUAct", "Programme", "Kamerstuk", "Event", "Figure", "Report")]
-    items = "".join(f'<li><a href="{esc(ctx.url("/index/" + local_name(c)))}">{esc(class_label(ctx, c))}</a> '
+    items = "".join(f'<li><a href="{esc(ctx.url("/class/" + local_name(c)))}">{esc(class_label(ctx, c))}</a> '
                     f'<span class="muted">({counts.get(c, 0)})</span></li>' for c in main if counts.get(c))
     reps = "".join(f'<li><a href="{esc(ctx.href(r["r"].value))}">{esc(r["t"].value if r["t"] else r["r"].value)}</a>'
                    f'{" <span class=muted>(" + esc(r["y"].value) + ")</span>" if r["y"] else ""}</li>' for r in reports)
@@ -502,7 +504,7 @@ jaarverslagen van ministeries, elk met de zinnen waarin het verslag ze noemt.</p
 {search}
 <h2>Verslagen</h2><ul>{reps}</ul>
 <h2>Wat erin staat</h2><ul class="cols">{items}</ul>
-<p><a href="{esc(ctx.url('/index'))}">Alle klassen</a> · <a href="{esc(ctx.url('/def/kg'))}">De ontologie</a>
+<p><a href="{esc(ctx.url('/class'))}">Alle klassen</a> · <a href="{esc(ctx.url('/def/kg'))}">De ontologie</a>
 {'' if ctx.static else f' · <a href="{esc(ctx.url("/queries"))}">Vragen</a> · <a href="{esc(ctx.url("/sparql"))}">SPARQL-endpoint</a>'}</p>"""
     return page(ctx, "Jaarverslagen als linked data", body, subtitle="Dutch ministries' annual reports as linked data")
 
@@ -512,7 +514,7 @@ def index_page(ctx: Ctx) -> str:
         "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t")}
     rows = []
     for c in sorted((c for c in counts if c.startswith(KG)), key=lambda c: class_label(ctx, c).casefold()):
-        rows.append(f'<tr><td><a href="{esc(ctx.url("/index/" + local_name(c)))}">{esc(class_label(ctx, c))}</a></td>'
+        rows.append(f'<tr><td><a href="{esc(ctx.url("/class/" + local_name(c)))}">{esc(class_label(ctx, c))}</a></td>'
                     f'<td>{ctx.link(c, label="kg:" + local_name(c))}</td><td>{counts[c]}</td></tr>')
     body = ("<table><thead><tr><th>klasse</th><th>in de ontologie</th><th>aantal</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
@@ -529,7 +531,8 @@ def class_page(ctx: Ctx, local: str, *, page_no: int = 1) -> str | None:
     classes = ctx.data.subclasses(cls)
     values = " ".join(iri_term(c) for c in classes)
     described = set(ENTITY_CLASSES) | {KG + "Report", KG + "Event", KG + "Figure", KG + "Relation"}
-    offset = (page_no - 1) * PAGE_SIZE
+    size = 10**9 if ctx.static else PAGE_SIZE  # a static site has no query string: one long page
+    offset = (page_no - 1) * size
     if cls in described or cls == KG + "Entity":
         rows = ctx.data.select(f"""
 SELECT ?s (COUNT(DISTINCT ?m) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?s a ?t . OPTIONAL {{ ?m kg:refersTo ?s }} }}
@@ -541,37 +544,33 @@ GROUP BY ?s""")
         rows = ctx.data.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }} ORDER BY ?s")
         ordered = [r["s"].value for r in rows]
         counts = {}
-        infos = ctx.data.info(ordered[offset: offset + PAGE_SIZE])
+        infos = ctx.data.info(ordered[offset: offset + size])
     total = len(ordered)
-    shown = ordered[offset: offset + PAGE_SIZE]
+    shown = ordered[offset: offset + size]
     kinds = ctx.data.info({infos[s].kind for s in shown if s in infos and infos[s].kind})
     trs = []
     for s in shown:
         i = infos.get(s) or Info(s)
-        abbr = sorted(set(ctx_abbreviations(ctx, s))) if cls in described and False else []
+        abbr: list[str] = []
         kind = ctx.link(i.kind, kinds.get(i.kind)) if i.kind else ""
         types = ", ".join(esc(class_label(ctx, t)) for t in i.types)
         en = i.labels.get("en", "")
         trs.append(f"<tr><td>{ctx.link(s, i)}{' ' + esc(', '.join(abbr)) if abbr else ''}</td>"
                    f'<td lang="en">{esc(en)}</td><td>{types}</td><td>{kind}</td>'
                    f"<td>{counts.get(s, '') if counts else ''}</td></tr>")
-    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    pages = (total + size - 1) // size
     nav = ""
     if pages > 1:
         links = []
         for n in range(1, pages + 1):
             links.append(f"<strong>{n}</strong>" if n == page_no else
-                         f'<a href="{esc(ctx.url("/index/" + local) + ("" if n == 1 else f"?page={n}"))}">{n}</a>')
+                         f'<a href="{esc(ctx.url("/class/" + local) + ("" if n == 1 else f"?page={n}"))}">{n}</a>')
         nav = '<p class="pages">Pagina: ' + " ".join(links) + "</p>"
     desc = ctx.data.onto_comment(cls)
     body = (f'<p>{esc(desc or "")}</p><p>{total} in totaal · {ctx.link(cls, label="in de ontologie")}</p>{nav}'
             '<table><thead><tr><th>naam</th><th>Engelse naam</th><th>klasse</th><th>soort</th><th>vermeldingen</th>'
             f'</tr></thead><tbody>{"".join(trs)}</tbody></table>{nav}')
     return page(ctx, class_label(ctx, cls), body, subtitle=f"kg:{local}")
-
-
-def ctx_abbreviations(ctx: Ctx, iri: str) -> list[str]:
-    return []
 
 
 def search_page(ctx: Ctx, index, q: str) -> str:
@@ -648,7 +647,7 @@ def ontology_page(ctx: Ctx) -> str:
     cls_html = []
     for c in sorted(classes, key=lambda x: local_name(x)):
         extra = f'<p>Subklasse van: {names(sup[c])}</p>' if sup[c] else ""
-        extra += f'<p><a href="{esc(ctx.url("/index/" + local_name(c)))}">Alle exemplaren</a></p>'
+        extra += f'<p><a href="{esc(ctx.url("/class/" + local_name(c)))}">Alle exemplaren</a></p>'
         cls_html.append(entry(c, extra))
     prop_html = []
     for p in sorted(props, key=lambda x: local_name(x)):
@@ -802,7 +801,3 @@ def error_page(ctx: Ctx, status: int, message: str) -> str:
     titles = {400: "Onjuist verzoek", 403: "Niet toegestaan", 405: "Methode niet toegestaan",
               406: "Geen passend formaat", 413: "Te groot", 500: "Fout in de server", 503: "Tijdelijk niet beschikbaar"}
     return page(ctx, titles.get(status, "Fout"), f'<p class="error">{esc(message)}</p>', subtitle=str(status))
-
-
-def _unused() -> None:  # keep linters calm about names used only in f-strings
-    _ = (DEF, DCT)
