@@ -120,6 +120,20 @@ def check_query(text: str) -> None:
 
 # --- the worker -------------------------------------------------------------------------------------
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the server dies, even in the middle of a long query."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def worker_main(conn, store_path: str) -> None:
     """The worker's loop (in the child process): open the store, answer jobs until told to stop."""
     import signal
@@ -129,6 +143,7 @@ def worker_main(conn, store_path: str) -> None:
     from kg.publish.engines import term_json
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the parent stops us
+    _die_with_parent()
     store = ox.Store.read_only(store_path)
     generation = 0
     try:

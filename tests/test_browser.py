@@ -1,0 +1,123 @@
+"""`kg serve` tested as a person would use it: headless Chromium (Debian's chromium + chromium-driver, driven
+by Selenium; no browser download). Opens an organisation's page, follows a link to a law, searches, runs
+a canned query from the query page, and saves screenshots in tests/artifacts/.
+
+Skipped where Chromium is missing, except in CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from test_serve import running_server
+
+pytestmark = pytest.mark.browser
+
+ORG = "/doc/organisation/ministerie-van-justitie-en-veiligheid"
+
+
+def _binaries() -> tuple[str | None, str | None]:
+    chromium = os.environ.get("KG_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = os.environ.get("KG_TEST_CHROMEDRIVER") or shutil.which("chromedriver")
+    return chromium, driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium, driver = _binaries()
+    missing = not (chromium and driver and Path(chromium).exists() and Path(driver).exists())
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("chromium / chromedriver / selenium missing in CI (see .ci/services.d/30-chromium.sh)")
+        pytest.skip("chromium, chromedriver or selenium not installed")
+    profile = tempfile.mkdtemp(prefix="kg-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1400", f"--user-data-dir={profile}"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(driver), options=opts)
+    drv.set_page_load_timeout(60)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def site(built_store):
+    with running_server(built_store, "--workers", "2") as url:
+        yield url
+
+
+def _no_csp_errors(drv) -> None:
+    try:
+        logs = drv.get_log("browser")
+    except Exception:  # not every driver keeps logs
+        return
+    bad = [e["message"] for e in logs if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+    assert not bad, bad
+
+
+def test_person_browses_searches_and_queries(browser, site, artifacts):
+    from selenium.webdriver.common.by import By
+
+    drv = browser
+    # an organisation's page
+    drv.get(site + ORG)
+    assert drv.find_element(By.TAG_NAME, "h1").text == "Ministerie van Justitie en Veiligheid"
+    assert drv.find_elements(By.CSS_SELECTOR, ".figure svg a"), "the neighbourhood picture has links"
+    drv.save_screenshot(str(artifacts / "browser-1-organisation.png"))
+    _no_csp_errors(drv)
+
+    # follow a link to a law
+    law = drv.find_element(By.CSS_SELECTOR, "main a[href^='/doc/legal/']")
+    name = law.text or law.get_attribute("title")
+    law.click()
+    assert "/doc/legal/" in drv.current_url
+    h1 = drv.find_element(By.TAG_NAME, "h1").text
+    assert h1 and (not name or name.strip("“”").split()[0] in h1 or h1)
+    drv.save_screenshot(str(artifacts / "browser-2-law.png"))
+
+    # search from the header
+    box = drv.find_element(By.ID, "q-top")
+    box.send_keys("DJI")
+    box.submit()
+    assert "/search" in drv.current_url
+    hit = drv.find_element(By.LINK_TEXT, "Dienst Justitiële Inrichtingen")
+    drv.save_screenshot(str(artifacts / "browser-3-search.png"))
+    hit.click()
+    assert drv.current_url.endswith("/doc/organisation/dienst-justitiele-inrichtingen")
+    assert drv.find_elements(By.CSS_SELECTOR, "blockquote mark"), "the sentences that mention it, highlighted"
+
+    # a canned query from the query page
+    drv.get(site + "/queries")
+    form = drv.find_element(By.ID, "form-laws-for-organisation")
+    field = form.find_element(By.NAME, "organisation")
+    field.send_keys("DJI")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "/queries/laws-for-organisation" in drv.current_url
+    cells = [td.text for td in drv.find_elements(By.CSS_SELECTOR, "table.results td")]
+    assert "Penitentiaire beginselenwet" in cells
+    link = drv.find_element(By.CSS_SELECTOR, "table.results td a[href^='/doc/legal/']")
+    assert link.text  # a label, not an IRI
+    drv.save_screenshot(str(artifacts / "browser-4-query.png"))
+
+    # the report with its entities highlighted
+    drv.get(site + "/doc/report/jenv-jaarverslag-2024-beleidsverslag")
+    assert len(drv.find_elements(By.CSS_SELECTOR, "article.report a.m")) > 50
+    drv.save_screenshot(str(artifacts / "browser-5-report.png"))
+    _no_csp_errors(drv)
