@@ -25,6 +25,7 @@ from kg.serve import conneg
 
 MARK = ".kg-site"
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+_QUOTED = re.compile(r"^[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*$")
 
 HTACCESS = """# kg static site: linked-data rules for Apache httpd (mod_rewrite, mod_headers, mod_mime).
 # Needs AllowOverride FileInfo (or copy these lines into the virtual host). See docs/serving.md.
@@ -80,7 +81,7 @@ def safe_relpath(path: str) -> Path | None:
     for p in parts:
         if not _SEGMENT.match(p):
             p = quote(p, safe="")
-            if not _SEGMENT.match(p):
+            if not _QUOTED.match(p):
                 return None
         if p in (".", ".."):
             return None
