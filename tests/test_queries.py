@@ -280,8 +280,8 @@ def test_laws_for_dji_are_the_gold_answer(built_store):
 
 def test_organisation_by_abbreviation_name_or_iri_gives_one_answer(built_store, config):
     store = LocalStore(built_store)
-    by_abbr = run_query("laws-for-organisation", store, params={"organisation": "TK"})
-    by_name = run_query("laws-for-organisation", store, params={"organisation": "tweede kamer der staten-generaal"})
+    by_abbr = run_query("laws-for-organisation", store, params={"organisation": "DJI"})
+    by_name = run_query("laws-for-organisation", store, params={"organisation": "dienst justitiële INRICHTINGEN"})
     iri = values(by_abbr, "organisationIri")[0]
     assert iri.startswith(config.base_iri)
     by_iri = run_query("laws-for-organisation", store, params={"organisation": iri})
