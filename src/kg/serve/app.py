@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from kg.serve import conneg, pages
-from kg.serve.data import DEF, KG, KIND, ONTOLOGY, Data
+from kg.serve.data import DEF, KG, ONTOLOGY, Data
 from kg.serve.html import CSS, SECURITY_HEADERS, Ctx
 from kg.serve.search import SearchIndex
 from kg.serve.sparql import DEFAULT_MAX_RESULTS, DEFAULT_TIMEOUT, PoolBusy, QueryPool, QueryRefused, QueryTimeout
@@ -521,5 +521,3 @@ class Server:
         self.httpd.server_close()
         self.app.close()
 
-
-_ = (KIND,)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from urllib.parse import urlencode, urlsplit
 
 from kg.serve import conneg
-from kg.serve.data import (DCT, DEF, ENTITY_CLASSES, FOAF, KG, KIND, ONTOLOGY, OWL, RDF_TYPE, RDFS, SKOS, XSD,
+from kg.serve.data import (DCT, ENTITY_CLASSES, FOAF, KG, KIND, ONTOLOGY, OWL, RDF_TYPE, RDFS, SKOS, XSD,
                            Info, iri_term, local_name)
 from kg.serve.html import Ctx, esc, page
 from kg.serve.svg import Edge, Node, neighbourhood
