@@ -72,6 +72,15 @@ def _no_csp_errors(drv) -> None:
     assert not bad, bad
 
 
+def _arrive(drv, fragment: str, timeout: float = 60) -> None:
+    """Wait until a click or submit has navigated: `click()` returns before the next page has loaded."""
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(drv, timeout).until(EC.url_contains(fragment))
+    WebDriverWait(drv, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_person_browses_searches_and_queries(browser, site, artifacts):
     from selenium.webdriver.common.by import By
 
@@ -87,7 +96,7 @@ def test_person_browses_searches_and_queries(browser, site, artifacts):
     law = drv.find_element(By.CSS_SELECTOR, "main a[href^='/doc/legal/']")
     name = law.text or law.get_attribute("title")
     law.click()
-    assert "/doc/legal/" in drv.current_url
+    _arrive(drv, "/doc/legal/")
     h1 = drv.find_element(By.TAG_NAME, "h1").text
     assert h1 and (not name or name.strip("“”").split()[0] in h1 or h1)
     drv.save_screenshot(str(artifacts / "browser-2-law.png"))
@@ -96,10 +105,11 @@ def test_person_browses_searches_and_queries(browser, site, artifacts):
     box = drv.find_element(By.ID, "q-top")
     box.send_keys("DJI")
     box.submit()
-    assert "/search" in drv.current_url
+    _arrive(drv, "/search")
     hit = drv.find_element(By.LINK_TEXT, "Dienst Justitiële Inrichtingen")
     drv.save_screenshot(str(artifacts / "browser-3-search.png"))
     hit.click()
+    _arrive(drv, "/doc/organisation/dienst-justitiele-inrichtingen")
     assert drv.current_url.endswith("/doc/organisation/dienst-justitiele-inrichtingen")
     assert drv.find_elements(By.CSS_SELECTOR, "blockquote mark"), "the sentences that mention it, highlighted"
 
@@ -109,7 +119,7 @@ def test_person_browses_searches_and_queries(browser, site, artifacts):
     field = form.find_element(By.NAME, "organisation")
     field.send_keys("DJI")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "/queries/laws-for-organisation" in drv.current_url
+    _arrive(drv, "/queries/laws-for-organisation")
     cells = [td.text for td in drv.find_elements(By.CSS_SELECTOR, "table.results td")]
     assert "Penitentiaire beginselenwet" in cells
     link = drv.find_element(By.CSS_SELECTOR, "table.results td a[href^='/doc/legal/']")
