@@ -370,9 +370,14 @@ def sparql(text: str, store, endpoint, timeout, user, password, fmt: str) -> Non
               help="Most rows (or triples) a query answers. Env: KG_SPARQL_MAX_RESULTS.")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Query worker processes for the SPARQL endpoint and the canned queries.")
+@click.option("--max-memory", type=click.IntRange(0), default=1024, show_default=True, envvar="KG_SPARQL_MAX_MEMORY",
+              help="Memory cap of each query worker, MB (0: none); a query past it is stopped with 503. "
+              "Env: KG_SPARQL_MAX_MEMORY.")
+@click.option("--max-request", type=click.IntRange(1024), default=1_000_000, show_default=True,
+              help="Most bytes of a request body (413 beyond) and of a query string (414 beyond).")
 @pass_ctx
 def serve(c: Context, store: str | None, host: str, port: int, base: str | None, query_timeout: float,
-          max_results: int, workers: int) -> None:
+          max_results: int, workers: int, max_memory: int, max_request: int) -> None:
     """Serve the store as linked data: pages, RDF by content negotiation, search, canned queries, /sparql.
 
     Every IRI under the base resolves: /id/... answers 303 to /doc/..., served as HTML, Turtle, JSON-LD,
@@ -385,7 +390,7 @@ def serve(c: Context, store: str | None, host: str, port: int, base: str | None,
 
     logging.basicConfig(level=logging.WARNING if c.quiet else logging.INFO, format="%(message)s")
     app = App(store_path(store), base=base or c.config.base_iri, timeout=query_timeout, max_results=max_results,
-              pool_size=workers)
+              pool_size=workers, max_memory_mb=max_memory, max_request=max_request)
     try:
         httpd = make_http_server(app, host, port)
     except OSError as err:

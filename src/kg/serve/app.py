@@ -17,17 +17,19 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from kg.serve import conneg, pages
 from kg.serve.data import DEF, KG, ONTOLOGY, Data
 from kg.serve.html import CSS, SECURITY_HEADERS, Ctx
 from kg.serve.search import SearchIndex
-from kg.serve.sparql import DEFAULT_MAX_RESULTS, DEFAULT_TIMEOUT, PoolBusy, QueryPool, QueryRefused, QueryTimeout
+from kg.serve.sparql import (DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESULTS, DEFAULT_TIMEOUT, PoolBusy, QueryOutOfMemory,
+                             QueryPool, QueryRefused, QueryTimeout, WorkerDied)
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1_000_000
+DEFAULT_MAX_REQUEST = 1_000_000  # bytes of a POST body, and of a query string (the request line stops at 64 KiB)
+KEEP_ALIVE_IDLE = 15.0  # seconds an idle persistent connection is kept open
 CORS = [("Access-Control-Allow-Origin", "*")]
 _SAFE_SEGMENT = re.compile(r"^[^\x00-\x20\x7f<>\"{}|\\^`]+$")
 
@@ -61,8 +63,8 @@ class Response:
 
 
 STATUS = {200: "OK", 204: "No Content", 303: "See Other", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-          405: "Method Not Allowed", 406: "Not Acceptable", 413: "Payload Too Large", 415: "Unsupported Media Type",
-          500: "Internal Server Error", 503: "Service Unavailable"}
+          405: "Method Not Allowed", 406: "Not Acceptable", 411: "Length Required", 413: "Payload Too Large",
+          414: "URI Too Long", 415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,24 @@ class Request:
 
 
 class App:
-    """The WSGI application. ``pool_size=0`` runs no query workers (pages only; the endpoint answers 503)."""
+    """The WSGI application. ``pool_size=0`` runs no query workers (pages only; the endpoint answers 503).
+
+    ``max_memory_mb``: the memory cap of each query worker (0: none). ``max_request``: the most bytes of a
+    POST body and of a query string (``413`` and ``414`` beyond).
+    """
 
     def __init__(self, store_path: Path, *, base: str, timeout: float = DEFAULT_TIMEOUT,
-                 max_results: int = DEFAULT_MAX_RESULTS, pool_size: int = 4) -> None:
+                 max_results: int = DEFAULT_MAX_RESULTS, pool_size: int = 4,
+                 max_memory_mb: int = DEFAULT_MAX_MEMORY_MB, max_request: int = DEFAULT_MAX_REQUEST) -> None:
         self.data = Data(store_path, base=base)
         self.base = self.data.base
         self.ctx = Ctx(self.data, self.base)
         self.index = SearchIndex(self.data)
         self.timeout = timeout
         self.max_results = max_results
-        self.pool = QueryPool(store_path, size=pool_size, timeout=timeout, max_results=max_results) if pool_size else None
+        self.max_request = max_request
+        self.pool = QueryPool(store_path, size=pool_size, timeout=timeout, max_results=max_results,
+                              max_memory_mb=max_memory_mb) if pool_size else None
         self.data.listeners.append(self.index.rebuild)
         if self.pool:
             self.data.listeners.append(self.pool.reload)
@@ -132,7 +141,11 @@ class App:
             if path != prefix and not path.startswith(prefix + "/"):
                 return self.not_found(path)
             path = path[len(prefix):] or "/"
-        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        qs = environ.get("QUERY_STRING", "")
+        if len(qs) > self.max_request:
+            return self.text(414, f"the query string is too long (at most {self.max_request} bytes); "
+                                  "POST a long SPARQL query instead", CORS)
+        query = parse_qs(qs, keep_blank_values=True)
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
@@ -142,8 +155,8 @@ class App:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > MAX_BODY:
-                return self.text(413, "the request body is too large (at most 1 MB)")
+            if length > self.max_request:
+                return self.text(413, f"the request body is too large (at most {self.max_request} bytes)", CORS)
             body = environ["wsgi.input"].read(length) if length > 0 else b""
         return self.handle(Request(method, path, query, headers, body))
 
@@ -368,7 +381,7 @@ class App:
             return self._query_error(req, q, values, fmt, err.status, str(err))
         except QueryTimeout as err:
             return self._query_error(req, q, values, fmt, 503, str(err))
-        except PoolBusy as err:
+        except (PoolBusy, QueryOutOfMemory, WorkerDied) as err:
             return self._query_error(req, q, values, fmt, 503, str(err))
         result = QueryResult(tuple(ans.variables), tuple(ans.rows), ans.boolean)
         extra = [("X-Result-Truncated", "true")] if ans.truncated else []
@@ -436,6 +449,8 @@ class App:
             return self._endpoint_error(req, 503, str(err), query)
         except PoolBusy as err:
             return self._endpoint_error(req, 503, str(err), query, [("Retry-After", "1")])
+        except (QueryOutOfMemory, WorkerDied) as err:
+            return self._endpoint_error(req, 503, str(err), query)
         extra = CORS + [("Vary", "Accept")]
         if ans.truncated:
             extra.append(("X-Result-Truncated", "true"))
@@ -482,15 +497,124 @@ def _quote_location(location: str) -> str:
 
 # --- the HTTP server --------------------------------------------------------------------------------------
 
-class _Handler(WSGIRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the standard library's name)
-        log.info("%s %s", self.address_string(), format % args)
+class _Body:
+    """``wsgi.input``: at most Content-Length bytes, so that the next request on a persistent connection
+    starts where this one's body ends, whatever the application read."""
 
-    def handle(self) -> None:  # a client that hangs up mid-request is not our error
+    def __init__(self, rfile, length: int) -> None:
+        self.rfile = rfile
+        self.remaining = length
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        n = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self.rfile.read(n)
+        self.remaining -= len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        n = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self.rfile.readline(n)
+        self.remaining -= len(data)
+        return data
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        return list(iter(self.readline, b""))
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+    def drain(self, most: int) -> bool:
+        """Read and drop what the application left unread, up to ``most`` bytes; True when nothing is left."""
+        while self.remaining > 0 and most > 0:
+            chunk = self.read(min(65536, most))
+            if not chunk:
+                return False
+            most -= len(chunk)
+        return self.remaining <= 0
+
+
+class _ServerHandler(ServerHandler):
+    http_version = "1.1"
+
+
+class _Handler(WSGIRequestHandler):
+    """HTTP/1.1 with persistent connections (keep-alive): one connection carries many requests.
+
+    The standard library's WSGI handler answers one request per connection in HTTP/1.0; this one loops
+    like :class:`http.server.BaseHTTPRequestHandler` does. An idle connection is closed after
+    ``KEEP_ALIVE_IDLE`` seconds (the socket time-out, which also drops clients that stall mid-request);
+    a request body the application did not read is read past (up to 4 MB, else the connection is closed);
+    chunked request bodies are refused with 411.
+    """
+
+    protocol_version = "HTTP/1.1"
+    timeout = KEEP_ALIVE_IDLE
+    DRAIN = 4 * 1024 * 1024
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the standard library's name)
+        line = format % args
+        log.info("%s %s", self.address_string(), line if len(line) <= 600 else line[:600] + "…")
+
+    def handle(self) -> None:
+        self.close_connection = True
         try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass
+            self.handle_one_request()
+            while not self.close_connection:
+                self.handle_one_request()
+        except (ConnectionResetError, BrokenPipeError, TimeoutError):  # a client that hangs up or stalls
+            self.close_connection = True
+
+    def _max_request(self) -> int:
+        return getattr(self.server.get_app(), "max_request", DEFAULT_MAX_REQUEST)
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue`` with a body over the limit: 413 at once, before the client sends it."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > self._max_request():
+            self.send_error(413, f"the request body is too large (at most {self._max_request()} bytes)")
+            return False
+        return super().handle_expect_100()
+
+    def handle_one_request(self) -> None:
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        if len(self.raw_requestline) > 65536:
+            self.requestline, self.request_version, self.command = "", "", ""
+            self.send_error(414, "the request line is longer than 64 KiB")
+            self.close_connection = True
+            return
+        if not self.parse_request():  # an error was sent; parse_request decided about the connection
+            return
+        if self.request_version != "HTTP/1.1":
+            self.close_connection = True  # HTTP/1.0 keep-alive is not offered
+        if self.headers.get("Transfer-Encoding"):
+            self.send_error(411, "send the request body with a Content-Length (chunked bodies are not accepted)")
+            self.close_connection = True
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.send_error(400, "bad Content-Length")
+            self.close_connection = True
+            return
+        body = _Body(self.rfile, length)
+        handler = _ServerHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        handler.request_handler = self  # for the request log
+        handler.run(self.server.get_app())
+        if body.remaining and not body.drain(self.DRAIN):
+            self.close_connection = True
+        self.wfile.flush()
 
 
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):

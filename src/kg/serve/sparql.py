@@ -9,11 +9,21 @@ syntax tree; an update — INSERT, DELETE, LOAD, CLEAR, DROP, ... — is refused
 no SERVICE pattern (federated queries would make this server fetch from other hosts). A lexical scan for
 the SERVICE keyword outside strings, IRIs and comments backs that up. The store itself is opened
 read-only, so even a query that slipped through could not change it.
+
+Two more fences around each worker process, both set up before it opens the store:
+
+- a memory cap (``RLIMIT_DATA``: the heap and private mappings, what a sort or a ``GROUP_CONCAT`` over a
+  cartesian product fills). A query that passes it makes the allocation fail; the worker dies, is
+  replaced, and the client gets ``503`` with the reason;
+- where the kernel allows it (Linux, unprivileged user namespaces), a network namespace of its own with
+  no interface up: the worker cannot open a connection to any host, so even a ``SERVICE`` that got past
+  the check could not reach another server. It talks to the server over an inherited socket pair.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import re
 import socket
@@ -28,6 +38,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
+DEFAULT_MAX_MEMORY_MB = 1024
 
 
 class QueryRefused(Exception):
@@ -44,6 +55,14 @@ class QueryTimeout(Exception):
 
 class PoolBusy(Exception):
     pass
+
+
+class QueryOutOfMemory(Exception):
+    """The query needed more memory than a worker may use; the worker was replaced."""
+
+
+class WorkerDied(Exception):
+    """A worker ended while answering (a crash, or killed from outside); it was replaced."""
 
 
 @dataclass
@@ -134,9 +153,45 @@ def _die_with_parent() -> None:
             pass
 
 
-def worker_main(conn, store_path: str) -> None:
+def _cap_memory(max_memory_mb: int) -> bool:
+    """Limit the data segment (heap and private anonymous mappings) of this process; 0: no cap."""
+    if max_memory_mb <= 0:
+        return False
+    try:
+        import resource
+
+        limit = max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        return True
+    except (ImportError, ValueError, OSError):
+        return False
+
+
+def _isolate_network() -> bool:
+    """Linux: move this (still single-threaded) process into new user and network namespaces.
+
+    The new network namespace has no usable interface, so nothing the query engine does (a SERVICE
+    call, a LOAD) can reach any host, internal or external. Where unprivileged user namespaces are
+    disabled this returns False and the syntax check alone keeps SERVICE out.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        clone_newuser, clone_newnet = 0x10000000, 0x40000000
+        return libc.unshare(clone_newuser | clone_newnet) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def worker_main(conn, store_path: str, max_memory_mb: int = 0) -> None:
     """The worker's loop (in the child process): open the store, answer jobs until told to stop."""
     import signal
+
+    isolated = _isolate_network()  # first: unshare needs a single-threaded process
+    capped = _cap_memory(max_memory_mb)
 
     import pyoxigraph as ox
 
@@ -150,7 +205,7 @@ def worker_main(conn, store_path: str) -> None:
         check_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # warm up rdflib's parser
     except Exception:
         pass
-    conn.send(("ready",))
+    conn.send(("ready", {"network_isolated": isolated, "memory_capped": capped}))
     while True:
         try:
             job = conn.recv()
@@ -200,6 +255,13 @@ def worker_main(conn, store_path: str) -> None:
                 ans = Answer("graph", triples=triples, truncated=truncated)
             ans.seconds = time.perf_counter() - started
             conn.send(("ok", ans))
+        except MemoryError:
+            # The heap may be in any state now: report, then end; the pool starts a fresh worker.
+            res = rows = triples = None  # noqa: F841 (let the big answer go before we send)
+            try:
+                conn.send(("memory",))
+            finally:
+                os._exit(3)
         except QueryRefused as err:
             conn.send(("refused", str(err), err.status))
         except SyntaxError as err:
@@ -211,26 +273,36 @@ def worker_main(conn, store_path: str) -> None:
 class _Worker:
     """A worker process (``python -m kg.serve.worker``) and our end of the socket pair we talk over."""
 
-    def __init__(self, store_path: str) -> None:
+    def __init__(self, store_path: str, max_memory_mb: int = 0) -> None:
         from multiprocessing.connection import Connection
 
         ours, theirs = socket.socketpair()
         fd = theirs.fileno()
-        self.process = subprocess.Popen([sys.executable, "-m", "kg.serve.worker", str(fd), store_path],
+        self.process = subprocess.Popen([sys.executable, "-m", "kg.serve.worker", str(fd), store_path,
+                                         str(max_memory_mb)],
                                         pass_fds=(fd,), stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.ready = False
+        self.facts: dict = {}
 
     def wait_ready(self, timeout: float) -> bool:
         if self.ready:
             return True
         try:
             if self.conn.poll(timeout):
-                self.ready = self.conn.recv() == ("ready",)
+                msg = self.conn.recv()
+                self.ready = msg[0] == "ready"
+                self.facts = msg[1] if len(msg) > 1 else {}
         except (EOFError, OSError):
             return False
         return self.ready
+
+    def exit_status(self, wait: float = 2.0) -> int | None:
+        try:
+            return self.process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return None
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -249,9 +321,11 @@ class QueryPool:
     """``size`` worker processes; :meth:`run` gives a query to an idle one and waits at most ``timeout``."""
 
     def __init__(self, store_path: Path, *, size: int = 4, timeout: float = DEFAULT_TIMEOUT,
-                 max_results: int = DEFAULT_MAX_RESULTS, queue_wait: float = 30.0) -> None:
+                 max_results: int = DEFAULT_MAX_RESULTS, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+                 queue_wait: float = 30.0) -> None:
         self.store_path = str(store_path)
         self.size = size
+        self.max_memory_mb = max_memory_mb
         self.timeout = timeout
         self.max_results = max_results
         self.queue_wait = queue_wait
@@ -261,11 +335,13 @@ class QueryPool:
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
+        self.out_of_memory = 0
+        self.died = 0
         for _ in range(size):
             self._add()
 
     def _add(self) -> None:
-        w = _Worker(self.store_path)
+        w = _Worker(self.store_path, self.max_memory_mb)
         with self._lock:
             if self._closed:
                 w.kill()
@@ -314,14 +390,38 @@ class QueryPool:
                 raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
             msg = w.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(w)
-            raise RuntimeError("the query worker died") from None
+            msg = ("died",)
+        if msg[0] in ("memory", "died"):
+            self._worker_ended(w, reported_memory=msg[0] == "memory")
         self._idle.put(w)
         if msg[0] == "ok":
             return msg[1]
         if msg[0] == "refused":
             raise QueryRefused(msg[1], msg[2])
         raise QueryRefused(f"the query failed: {msg[1]}", 400)
+
+    def _worker_ended(self, w: _Worker, *, reported_memory: bool) -> None:
+        """A worker ended mid-query: replace it, and raise what the client should hear."""
+        import signal
+
+        status = w.exit_status()
+        self._replace(w)
+        # Rust aborts (SIGABRT) when an allocation fails under the cap; Python raises MemoryError (we report
+        # it); the kernel's OOM killer sends SIGKILL.
+        if reported_memory or (self.max_memory_mb and status in (-signal.SIGABRT, -signal.SIGKILL)):
+            self.out_of_memory += 1
+            log.warning("query stopped: worker %s passed the memory cap of %d MB (exit %s)",
+                        w.process.pid, self.max_memory_mb, status)
+            raise QueryOutOfMemory(f"the query needed more memory than the limit of {self.max_memory_mb} MB "
+                                   "per query and was stopped")
+        self.died += 1
+        log.warning("query worker %s ended while answering (exit %s)", w.process.pid, status)
+        raise WorkerDied("the query worker ended unexpectedly while answering; try again")
+
+    def workers(self) -> list[dict]:
+        """The live workers: pid and what they set up (for tests and monitoring)."""
+        with self._lock:
+            return [{"pid": w.process.pid, **w.facts} for w in self._all]
 
     def reload(self) -> None:
         """The store was rebuilt: workers reopen it before their next query."""
