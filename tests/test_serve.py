@@ -33,9 +33,15 @@ def free_port() -> int:
     return port
 
 
+class ServerURL(str):
+    """The URL of a running `kg serve`; ``.pid`` is the server's process id."""
+
+    pid: int
+
+
 @contextmanager
 def running_server(store: Path, *extra: str):
-    """`kg serve` as a subprocess on a free port; yields its URL once it answers."""
+    """`kg serve` as a subprocess on a free port; yields its URL (a :class:`ServerURL`) once it answers."""
     import tempfile
 
     port = free_port()
@@ -44,7 +50,8 @@ def running_server(store: Path, *extra: str):
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--config", str(ROOT / "kg.toml"), "serve",
                              "--store", str(store), "--port", str(port), *extra],
                             stdout=log, stderr=log, env=env)
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
 
     def output() -> str:
         log.seek(0)
@@ -419,3 +426,41 @@ def test_cli_serve_help():
 
     r = CliRunner().invoke(cli, ["serve", "--help"])
     assert r.exit_code == 0 and "--max-results" in r.output and "--timeout" in r.output
+
+
+# --- HTTP/1.1 persistent connections ---------------------------------------------------------------------
+
+def test_keep_alive_two_requests_over_one_connection(server):
+    """HTTP/1.1 keep-alive: a page and a SPARQL query over the same TCP connection (same local port)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(server)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    try:
+        conn.request("GET", f"/doc/{DJI}")
+        r1 = conn.getresponse()
+        assert r1.status == 200 and r1.version == 11 and b"<h1>" in r1.read()
+        assert not r1.will_close
+        first = conn.sock.getsockname()
+        conn.request("POST", "/sparql", body=SELECT_ORGS.encode(),
+                     headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        r2 = conn.getresponse()
+        assert r2.status == 200 and len(r2.read().splitlines()) == 6
+        assert conn.sock is not None and conn.sock.getsockname() == first
+        # a refused request with a body the server did not read leaves the connection usable
+        conn.request("POST", "/doc/x", body=b"x" * 10_000)
+        r3 = conn.getresponse()
+        assert r3.status == 405
+        r3.read()
+        conn.request("HEAD", "/static/kg.css")
+        r4 = conn.getresponse()
+        assert r4.status == 200 and r4.read() == b""
+        assert conn.sock.getsockname() == first
+        # "Connection: close" is honoured
+        conn.request("GET", "/static/kg.css", headers={"Connection": "close"})
+        r5 = conn.getresponse()
+        r5.read()
+        assert r5.will_close
+    finally:
+        conn.close()

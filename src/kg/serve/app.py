@@ -540,6 +540,11 @@ class _Body:
 class _ServerHandler(ServerHandler):
     http_version = "1.1"
 
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        if self.request_handler.close_connection:  # say so when this is the connection's last answer
+            self.headers["Connection"] = "close"
+
 
 class _Handler(WSGIRequestHandler):
     """HTTP/1.1 with persistent connections (keep-alive): one connection carries many requests.
@@ -608,6 +613,8 @@ class _Handler(WSGIRequestHandler):
             self.send_error(400, "bad Content-Length")
             self.close_connection = True
             return
+        if length > self.DRAIN:
+            self.close_connection = True  # more than we would read past: this answer is the last
         body = _Body(self.rfile, length)
         handler = _ServerHandler(body, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
         handler.request_handler = self  # for the request log
