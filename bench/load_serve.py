@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,40 @@ def free_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+@contextmanager
+def served(store: Path | None, tmp: Path, *extra: str):
+    """`kg serve` on a free port of 127.0.0.1 on ``store`` (built from the bundled report into ``tmp`` when
+    None); yields (base URL, server process) once it answers, and stops it afterwards."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if store is None:
+        store = tmp / "store"
+        subprocess.run([sys.executable, "-m", "kg.cli", "-q", "--config", str(ROOT / "kg.toml"), "build",
+                        "--store", str(store)], check=True, env=env, cwd=ROOT)
+    port = free_port()
+    log = open(tmp / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "-q", "--config", str(ROOT / "kg.toml"), "serve",
+                             "--store", str(store), "--port", str(port), *extra],
+                            stdout=log, stderr=log, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/static/kg.css", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("kg serve did not start: " + (tmp / "serve.log").read_text()[-2000:])
+                time.sleep(0.1)
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,39 +127,16 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=4, help="query worker processes of the server")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    with tempfile.TemporaryDirectory() as tmp:
-        store = args.store
-        if store is None:
-            store = Path(tmp) / "store"
-            subprocess.run([sys.executable, "-m", "kg.cli", "-q", "--config", str(ROOT / "kg.toml"), "build",
-                            "--store", str(store)], check=True, env=env, cwd=ROOT)
-        port = free_port()
-        log = open(Path(tmp) / "serve.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "-q", "--config", str(ROOT / "kg.toml"), "serve",
-                                 "--store", str(store), "--port", str(port), "--workers", str(args.workers)],
-                                stdout=log, stderr=log, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(base + "/static/kg.css", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            for path in SCENARIOS.values():  # warm up (workers started, caches filled)
-                urllib.request.urlopen(base + path, timeout=60).read()
-            results = {}
-            for name, path in SCENARIOS.items():
-                r = run(base + path, args.clients, args.requests, ACCEPT.get(name))
-                results[name] = r
-                print(f"{name:<38} {r['requests']:>5} req  {r['rps']:>7.1f} req/s  p50 {r['p50_ms']:>7.1f} ms  "
-                      f"p99 {r['p99_ms']:>7.1f} ms  errors {r['errors']}"
-                      + (f"  ({r['first_error']})" if r["errors"] else ""))
-        finally:
-            proc.terminate()
-            proc.wait(10)
-            log.close()
+    with tempfile.TemporaryDirectory() as tmp, served(args.store, Path(tmp), "--workers", str(args.workers)) as (base, _):
+        for path in SCENARIOS.values():  # warm up (workers started, caches filled)
+            urllib.request.urlopen(base + path, timeout=60).read()
+        results = {}
+        for name, path in SCENARIOS.items():
+            r = run(base + path, args.clients, args.requests, ACCEPT.get(name))
+            results[name] = r
+            print(f"{name:<38} {r['requests']:>5} req  {r['rps']:>7.1f} req/s  p50 {r['p50_ms']:>7.1f} ms  "
+                  f"p99 {r['p99_ms']:>7.1f} ms  errors {r['errors']}"
+                  + (f"  ({r['first_error']})" if r["errors"] else ""))
     summary = {"clients": args.clients, "requests_per_client": args.requests, "server_workers": args.workers,
                "cpus": os.cpu_count(), "scenarios": results}
     if args.json:
