@@ -85,3 +85,17 @@ def isolated_env(monkeypatch, tmp_path):
 def copy_report(dst: Path) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(REPORT, dst / REPORT.name))
+
+
+@pytest.fixture(scope="session")
+def static_site(built_store, tmp_path_factory) -> Path:
+    """`kg export --site` of the report, written once per session through the CLI (read-only use only)."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    r = CliRunner().invoke(cli, ["--config", str(ROOT / "kg.toml"), "export", "--store", str(built_store),
+                                 "--site", str(out)])
+    assert r.exit_code == 0, r.output
+    return out

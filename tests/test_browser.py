@@ -1,6 +1,7 @@
 """`kg serve` tested as a person would use it: headless Chromium (Debian's chromium + chromium-driver, driven
 by Selenium; no browser download). Opens an organisation's page, follows a link to a law, searches, runs
-a canned query from the query page, and saves screenshots in tests/artifacts/.
+a canned query from the query page, and saves screenshots in tests/artifacts/. Then the static site
+(`kg export --site`) under its own rules: its search page, run by a script file of the site.
 
 Skipped where Chromium is missing, except in CI (CI=true), where that is a failure.
 """
@@ -130,4 +131,82 @@ def test_person_browses_searches_and_queries(browser, site, artifacts):
     drv.get(site + "/doc/report/jenv-jaarverslag-2024-beleidsverslag")
     assert len(drv.find_elements(By.CSS_SELECTOR, "article.report a.m")) > 50
     drv.save_screenshot(str(artifacts / "browser-5-report.png"))
+    _no_csp_errors(drv)
+
+
+# --- the static site (kg export --site), served as its .htaccess says ------------------------------------
+
+@pytest.fixture(scope="module")
+def static_site_url(static_site):
+    """The exported site on a small static HTTP server that follows the site's .htaccess: /x answers x.html,
+    and HTML files carry the Content-Security-Policy written there (search.html its own)."""
+    import functools
+    import http.server
+    import re
+    import threading
+
+    rules = (static_site / ".htaccess").read_text()
+    policies = dict(re.findall(r'<Files(?:Match)? "([^"]+)">\s*Header set Content-Security-Policy "([^"]+)"', rules))
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            p = super().translate_path(path)
+            if not os.path.isfile(p) and os.path.isfile(p + ".html"):
+                p += ".html"
+            self.served = p
+            return p
+
+        def end_headers(self):
+            served = getattr(self, "served", "")
+            if served.endswith(".html"):
+                key = "search.html" if os.path.basename(served) == "search.html" else "\\.html$"
+                self.send_header("Content-Security-Policy", policies[key])
+                self.send_header("X-Content-Type-Options", "nosniff")
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(static_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_person_searches_the_static_site(browser, static_site_url, artifacts):
+    """The static site's search runs /static/search.js under a policy without inline scripts: type a name,
+    see the ranked hits, follow one; search from the header of another page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    drv = browser
+    try:
+        drv.get_log("browser")  # drop what earlier pages logged
+    except Exception:  # not every driver keeps logs
+        pass
+    drv.get(static_site_url + "/search")
+    assert drv.find_element(By.ID, "all").is_displayed()  # without a query: every name
+    drv.find_element(By.ID, "q").send_keys("DJI")
+    WebDriverWait(drv, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#hits li a"))
+    first = drv.find_element(By.CSS_SELECTOR, "#hits li a")
+    assert first.text == "Dienst Justitiële Inrichtingen"
+    assert not drv.find_element(By.ID, "all").is_displayed()
+    assert "resultaten" in drv.find_element(By.ID, "search-status").text
+    drv.save_screenshot(str(artifacts / "browser-6-static-search.png"))
+    _no_csp_errors(drv)
+    first.click()
+    _arrive(drv, "/doc/organisation/dienst-justitiele-inrichtingen")
+    assert drv.find_element(By.TAG_NAME, "h1").text == "Dienst Justitiële Inrichtingen"
+
+    box = drv.find_element(By.ID, "q-top")
+    box.send_keys("penitentiaire")
+    box.submit()
+    _arrive(drv, "/search?q=penitentiaire")
+    WebDriverWait(drv, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#hits li a"))
+    hits = [a.text for a in drv.find_elements(By.CSS_SELECTOR, "#hits li a")]
+    assert "Penitentiaire beginselenwet" in hits[:3]
+    drv.save_screenshot(str(artifacts / "browser-7-static-search-header.png"))
     _no_csp_errors(drv)

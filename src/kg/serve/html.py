@@ -80,7 +80,7 @@ def nav(ctx: Ctx) -> str:
         items += [("/queries", "Vragen"), ("/sparql", "SPARQL")]
     items.append(("/def/kg", "Ontologie"))
     links = " ".join(f'<a href="{esc(ctx.url(p))}">{esc(t)}</a>' for p, t in items)
-    search = "" if ctx.static else (
+    search = (  # a static site answers /search with search.html, whose script reads ?q=
         f'<form class="search" action="{esc(ctx.url("/search"))}" method="get" role="search">'
         '<label for="q-top" class="vh">Zoeken</label>'
         '<input id="q-top" name="q" type="search" placeholder="naam of afkorting" aria-label="Zoeken">'

@@ -495,7 +495,7 @@ def home_page(ctx: Ctx) -> str:
                     f'<span class="muted">({counts.get(c, 0)})</span></li>' for c in main if counts.get(c))
     reps = "".join(f'<li><a href="{esc(ctx.href(r["r"].value))}">{esc(r["t"].value if r["t"] else r["r"].value)}</a>'
                    f'{" <span class=muted>(" + esc(r["y"].value) + ")</span>" if r["y"] else ""}</li>' for r in reports)
-    search = "" if ctx.static else (
+    search = (
         f'<form class="query" action="{esc(ctx.url("/search"))}" method="get"><label for="q-home">Zoek een organisatie, '
         'wet of programma</label> <input id="q-home" name="q" type="search" placeholder="bijv. DJI of Opiumwet"> '
         '<button type="submit">Zoek</button></form>')
@@ -577,13 +577,8 @@ def search_page(ctx: Ctx, index, q: str) -> str:
     form = (f'<form class="query" action="{esc(ctx.url("/search"))}" method="get" role="search">'
             f'<label for="q">Naam, afkorting of identificatie</label> '
             f'<input id="q" name="q" type="search" value="{esc(q)}" autofocus> <button type="submit">Zoek</button></form>')
-    if ctx.static:  # no server to search: the whole list, for the browser's find
-        entries = index.entries
-        rows = "".join(f"<li>{ctx.link(e.iri, label=e.label)}"
-                       f'{" <span class=muted>(" + esc(", ".join(sorted(e.abbreviations))) + ")</span>" if e.abbreviations else ""}'
-                       f"</li>" for e in entries)
-        return page(ctx, "Alle namen", f'<p>Alle {len(entries)} namen; zoek met de zoekfunctie van de browser.</p>'
-                    f'<ul class="cols">{rows}</ul>', subtitle="All names")
+    if ctx.static:
+        return static_search_page(ctx, index, form)
     if not q.strip():
         return page(ctx, "Zoeken", form + "<p>Zoek op naam, afkorting of identificatie (BWB, CELEX, Kamerstuk).</p>",
                     subtitle="Search")
@@ -602,6 +597,25 @@ def search_page(ctx: Ctx, index, q: str) -> str:
               f'<th>afkortingen</th><th>klasse</th><th>soort</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
               if hits else f"<p>Niets gevonden voor “{esc(q)}”.</p>")
     return page(ctx, "Zoeken", form + result, subtitle="Search")
+
+
+def static_search_page(ctx: Ctx, index, form: str) -> str:
+    """The static site's search: every name in one alphabetical list (usable without scripts, and with the
+    browser's find), each item carrying its folded names; /static/search.js ranks them as the server does
+    and shows the best 50. No inline script, no request: the policy can stay ``script-src 'self'``."""
+    from kg.serve.search import fold
+
+    items = []
+    for e in index.entries:
+        keys = [fold(e.label)] + sorted({fold(n) for n in {e.label_en, *e.names} if n} - {fold(e.label)})
+        abbr = sorted(fold(a) for a in e.abbreviations)
+        shown = f' <span class="muted">({esc(", ".join(sorted(e.abbreviations)))})</span>' if e.abbreviations else ""
+        items.append(f'<li data-k="{esc("|".join(keys))}" data-a="{esc("|".join(abbr))}">'
+                     f"{ctx.link(e.iri, label=e.label)}{shown}</li>")
+    body = (form + '<p id="search-status" aria-live="polite"></p><ol id="hits" class="hits" hidden></ol>'
+            f'<div id="all"><h2>Alle {len(items)} namen</h2><ul class="cols" id="names">{"".join(items)}</ul></div>'
+            f'<script src="{esc(ctx.url("/static/search.js"))}" defer></script>')
+    return page(ctx, "Zoeken", body, subtitle="Search")
 
 
 # --- the ontology -----------------------------------------------------------------------------------------

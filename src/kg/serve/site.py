@@ -42,6 +42,12 @@ Header set X-Content-Type-Options nosniff
 <FilesMatch "\\.html$">
   Header set Content-Security-Policy "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 </FilesMatch>
+# search.html runs /static/search.js (a file of the site; still no inline scripts, no requests)
+<Files "search.html">
+  Header set Content-Security-Policy "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+</Files>
+Header set Referrer-Policy same-origin
+Header set X-Frame-Options DENY
 RewriteEngine On
 # /id/... is a thing: 303 See Other to the page about it (Dutch URI strategy)
 RewriteRule ^id/(.*)$ /doc/$1 [R=303,L]
@@ -61,6 +67,66 @@ RewriteRule ^(.+)$ $1.rdf [L]
 RewriteCond %{REQUEST_FILENAME}.html -f
 RewriteRule ^(.+)$ $1.html [L]
 ErrorDocument 404 /404.html
+"""
+
+
+# The static site's search (search.html): ranks the names listed on the page the way `kg serve` ranks them
+# (kg.serve.search) and shows the best 50. It reads only the page it runs on: no request, no eval, no
+# innerHTML — found items are clones of the page's own list items.
+SEARCH_JS = """// kg static site: search over the names listed on search.html (see kg/serve/site.py).
+(function () {
+  "use strict";
+  var LIMIT = 50;
+  var input = document.getElementById("q");
+  var hits = document.getElementById("hits");
+  var all = document.getElementById("all");
+  var status = document.getElementById("search-status");
+  if (!input || !hits || !all) { return; }
+  function fold(s) {
+    return s.normalize("NFKD").replace(/\\p{M}/gu, "").toLowerCase().split(/\\s+/).filter(Boolean).join(" ");
+  }
+  var entries = Array.prototype.map.call(document.querySelectorAll("#names > li"), function (li, i) {
+    return {li: li, order: i, keys: (li.dataset.k || "").split("|"),
+            abbr: li.dataset.a ? li.dataset.a.split("|") : []};
+  });
+  function score(e, q) {
+    var best = 0;
+    e.keys.forEach(function (k, i) {
+      var s = 0;
+      if (k === q) { s = (i === 0 || e.abbr.indexOf(k) >= 0) ? 100 : 90; }
+      else if (k.indexOf(q) === 0) { s = 70; }
+      else if (k.replace(/-/g, " ").split(" ").some(function (w) { return w.indexOf(q) === 0; })) { s = 50; }
+      else if (k.indexOf(q) >= 0) { s = 30; }
+      if (s > best) { best = s; }
+    });
+    return best;
+  }
+  function run() {
+    var text = input.value.trim();
+    var q = fold(text);
+    while (hits.firstChild) { hits.removeChild(hits.firstChild); }
+    if (!q) { hits.hidden = true; all.hidden = false; status.textContent = ""; return; }
+    var found = [];
+    entries.forEach(function (e) { var s = score(e, q); if (s) { found.push({e: e, s: s}); } });
+    found.sort(function (a, b) { return b.s - a.s || a.e.order - b.e.order; });
+    found.slice(0, LIMIT).forEach(function (f) { hits.appendChild(f.e.li.cloneNode(true)); });
+    status.textContent = found.length ? found.length + " resultaten voor \u201c" + text + "\u201d."
+                                      : "Niets gevonden voor \u201c" + text + "\u201d.";
+    hits.hidden = !found.length;
+    all.hidden = true;
+  }
+  if (input.form) {
+    input.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      run();
+      try { history.replaceState(null, "", "?q=" + encodeURIComponent(input.value)); } catch (err) { /* file: */ }
+    });
+  }
+  input.addEventListener("input", run);
+  var given = new URLSearchParams(location.search).get("q");
+  if (given) { input.value = given; }
+  run();
+}());
 """
 
 
@@ -145,6 +211,7 @@ def export_site(store_path: Path, folder: Path, *, base: str, progress: Callable
         write(Path("index.html"), get("/").body)
         pages += 1
         write(Path("static/kg.css"), get("/static/kg.css").body)
+        write(Path("static/search.js"), SEARCH_JS.encode("utf-8"))
         write(Path("404.html"), app.not_found("/").body)
         write(Path(".htaccess"), HTACCESS.encode("utf-8"))
         page("/class", Path("class"))
