@@ -18,7 +18,23 @@ from kg.errors import InputError
 from kg.model import Footnote, Marker, Paragraph, Part, Report, Section, Sentence, Subsection, Warning_
 from kg.read.sentences import split_sentences
 
-MAX_BYTES = 64 * 1024 * 1024  # a report is ~50 KB; anything this large is not a report capture
+# A report section is ~50 KB and a whole annual report well under 1 MB of text. Reading, extraction and the
+# triples of a report are held in memory, and they grow with its size (a synthetic 4 MB report: 140 s and
+# 1 GB peak in one worker), so larger files are refused before they are read (docs/security.md).
+MAX_BYTES = 4_000_000
+
+# Leading bytes of file types people mistake for a report text, to name them in the message.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx, .xlsx or .odt document)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc, .xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program (ELF)"),
+)
 
 # Lines of site chrome that captures of rijksfinancien.nl-style pages carry; matched case-insensitively.
 BOILERPLATE = frozenset(
@@ -91,9 +107,17 @@ class _Line:
         return s + lead, e - trail
 
 
+def _file_kind(data: bytes) -> str | None:
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 strictly; a clear message with line and column otherwise."""
-    utf16 = _utf16_kind(data)
+    kind = _file_kind(data)
+    if kind is not None and kind.startswith("an RTF"):
+        raise InputError(f"this is {kind}, not a plain text capture of a report", path=path, line=1, column=1,
+                         hint="save the report as plain text (UTF-8)")
+    utf16 = None if kind else _utf16_kind(data)
     if utf16:
         raise InputError(
             f"the file is {utf16} encoded; kg reads UTF-8 text",
@@ -105,8 +129,9 @@ def decode(data: bytes, path: str) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
+        what = f"{kind}, a binary file" if kind else "a binary file"
         raise InputError(
-            "this is a binary file, not a report text (it contains NUL bytes)",
+            f"this is {what}, not a report text (it contains NUL bytes)",
             path=path,
             line=line,
             column=nul - (data.rfind(b"\n", 0, nul) + 1) + 1,
@@ -115,6 +140,9 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
+        if kind is not None:
+            raise InputError(f"this is {kind}, not a report text", path=path, line=1, column=1,
+                             hint="give the report's plain text (UTF-8)") from None
         line = data.count(b"\n", 0, err.start) + 1
         line_start = data.rfind(b"\n", 0, err.start) + 1
         # the column in characters: what precedes the bad byte on its line is valid UTF-8
@@ -136,8 +164,10 @@ def _utf16_kind(data: bytes) -> str | None:
         return "UTF-16"
     head = data[:4096]
     if len(head) >= 4:
-        even, odd = head[0::2], head[1::2]
-        if even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4:
+        # UTF-16 of Latin text: NULs in every other byte, and (almost) none in the others; a binary file
+        # has NULs on both sides
+        even, odd = head[0::2].count(0) / len(head[0::2]), head[1::2].count(0) / len(head[1::2])
+        if max(even, odd) > 0.4 and min(even, odd) < 0.05:
             return "UTF-16"
     return None
 
@@ -151,17 +181,18 @@ def read_report(path: str | Path, *, key: str | None = None) -> Report:
             raise InputError("is a directory, not a report file", path=str(p))
         if size > MAX_BYTES:
             raise InputError(
-                f"file is {size / 1e6:.0f} MB; a report capture is well under {MAX_BYTES // 2**20} MB",
+                f"the file is {_size(size)}; kg reads reports of at most {_size(MAX_BYTES)} "
+                "(a whole annual report is under 1 MB of text)",
                 path=str(p),
-                hint="split it into one file per report",
+                hint="is this the report's text? split a larger text into one file per report",
             )
         with p.open("rb") as f:  # capped: a pipe or a device has no size to check beforehand
             data = f.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise InputError(
-                f"more than {MAX_BYTES // 2**20} MB; a report capture is much smaller",
+                f"more than {_size(MAX_BYTES)}; kg reads reports of at most {_size(MAX_BYTES)}",
                 path=str(p),
-                hint="split it into one file per report",
+                hint="is this the report's text? split a larger text into one file per report",
             )
     except FileNotFoundError:
         raise InputError("no such file", path=str(p)) from None
@@ -173,6 +204,10 @@ def read_report(path: str | Path, *, key: str | None = None) -> Report:
         raise InputError(f"cannot read the file: {err.strerror or err}", path=str(p)) from None
     text = decode(data, str(p))
     return parse_report(text, path=str(p), key=key or report_key(p), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 1e6 else f"{n / 1e6:.3f} MB"
 
 
 def _lines(text: str) -> list[_Line]:
@@ -202,7 +237,8 @@ def parse_report(text: str, *, path: str = "<text>", key: str = "report", sha256
         sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     warnings: list[Warning_] = []
     if not text.strip(_BLANK):
-        raise InputError("the file is empty (it holds no text)", path=path, line=1)
+        raise InputError("the file is empty (it holds no text)", path=path, line=1,
+                         hint="is it the right file? a report text starts with a heading such as '3.1 Beleidsverslag'")
     if _looks_like_html(text):
         raise InputError(
             "this is an HTML page, not a text capture of a report",
