@@ -1,5 +1,5 @@
-"""Mixed load check for `kg serve`: many clients on pages, RDF, search and canned queries, and one client
-that keeps sending a query that cannot finish (a cartesian product) — for a fixed time.
+"""Mixed load check for `kg serve`: many clients on pages, RDF, search, canned queries and SPARQL queries,
+and one client that keeps sending a query that cannot finish (a cartesian product) — for a fixed time.
 
 What it shows (issue 8, "under load"): the server keeps answering the others while a worker is busy with
 the slow query and is killed at the time limit, over and over; there are no errors other than the
@@ -42,8 +42,10 @@ CANNED = [
     "/queries/entities-by-kind",
 ]
 SEARCHES = ["dji", "politie", "wet", "richtlijn", "openbaar ministerie", "coa", "ind", "rechtspraak"]
-# The mix of the ordinary clients (the slow query has a client of its own): kind -> weight.
-MIX = {"page": 5, "rdf": 2, "search": 1, "canned": 2}
+# The mix of the ordinary clients (the slow query has a client of its own): kind -> weight. Canned answers
+# are kept by the server until the store changes; "sparql" queries (about one entity each) always run.
+MIX = {"page": 5, "rdf": 2, "search": 1, "canned": 2, "sparql": 1}
+ABOUT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o LIMIT 100"
 
 
 def tree_rss_kb(root: int) -> int:
@@ -84,25 +86,25 @@ class Sampler(threading.Thread):
             self.stopped.wait(self.every)
 
 
-def entity_paths(base: str) -> list[str]:
-    """Some /doc/ paths of things in the store, taken from the class index pages (JSON search would do too)."""
+def find_entities(base: str) -> list[tuple[str, str]]:
+    """(page path, IRI) of some things in the store, found with the server's search."""
     conn = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=60)
-    paths: set[str] = set()
+    found: set[tuple[str, str]] = set()
     try:
         for q in SEARCHES + ["ministerie", "dienst", "programma", "kamerstuk"]:
             conn.request("GET", "/search?" + urlencode({"q": q, "format": "json"}))
             r = conn.getresponse()
             for hit in json.loads(r.read()):
-                paths.add(hit["page"])
+                found.add((hit["page"], hit["iri"]))
     finally:
         conn.close()
-    return sorted(p for p in paths if p.startswith("/doc/"))
+    return sorted(e for e in found if e[0].startswith("/doc/"))
 
 
 class Client(threading.Thread):
     """One client: requests of its kinds until the deadline, over one persistent connection."""
 
-    def __init__(self, base: str, deadline: float, rng: random.Random, entities: list[str], slow: bool,
+    def __init__(self, base: str, deadline: float, rng: random.Random, entities: list[tuple[str, str]], slow: bool,
                  gate: threading.Barrier) -> None:
         super().__init__(daemon=True)
         u = urlsplit(base)
@@ -116,10 +118,13 @@ class Client(threading.Thread):
         if self.slow:
             return "slow", "/sparql?query=" + quote(SLOW), {"Accept": "application/sparql-results+json"}
         kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        page, iri = self.rng.choice(self.entities)
         if kind == "page":
-            return kind, self.rng.choice(self.entities), {"Accept": "text/html"}
+            return kind, page, {"Accept": "text/html"}
         if kind == "rdf":
-            return kind, self.rng.choice(self.entities).replace("/doc/", "/id/", 1), {"Accept": "text/turtle"}
+            return kind, page.replace("/doc/", "/id/", 1), {"Accept": "text/turtle"}
+        if kind == "sparql":
+            return kind, "/sparql?query=" + quote(ABOUT.format(iri=iri)), {"Accept": "application/sparql-results+json"}
         if kind == "search":
             return kind, "/search?" + urlencode({"q": self.rng.choice(SEARCHES)}), {}
         return kind, self.rng.choice(CANNED), {}
@@ -234,10 +239,10 @@ def main() -> int:
         ap.error("--clients must be at least 2 (one sends the slow query)")
     extra = ["--workers", str(args.workers), "--timeout", str(args.timeout), "--max-memory", str(args.max_memory)]
     with tempfile.TemporaryDirectory() as tmp, served(args.store, Path(tmp), *extra) as (base, proc):
-        entities = entity_paths(base)
+        entities = find_entities(base)
         if not entities:
             raise SystemExit("the store has no entities to ask for")
-        for path in [entities[0], *CANNED]:  # warm up: workers started, caches filled
+        for path in [entities[0][0], *CANNED]:  # warm up: workers started, caches filled
             c = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=60)
             c.request("GET", path)
             c.getresponse().read()

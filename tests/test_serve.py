@@ -464,3 +464,27 @@ def test_keep_alive_two_requests_over_one_connection(server):
         assert r5.will_close
     finally:
         conn.close()
+
+
+def test_canned_answers_are_kept_until_the_store_changes(built_store):
+    """The second time a canned query is asked with the same values, no worker runs it; a rebuild (the
+    store's listeners) forgets the kept answers."""
+    from kg.serve.app import App, Request
+
+    app = App(built_store, base=BASE, pool_size=1)
+    try:
+        ran = []
+        real = app._run
+        app._run = lambda text, **kw: ran.append(text) or real(text, **kw)
+        req = Request("GET", "/queries/laws-for-organisation", {"organisation": ["DJI"], "format": ["json"]}, {})
+        first = app.handle(req)
+        second = app.handle(req)
+        assert first.status == second.status == 200 and first.body == second.body and len(ran) == 1
+        app.handle(Request("GET", "/queries/laws-for-organisation", {"organisation": ["OM"], "format": ["json"]}, {}))
+        assert len(ran) == 2
+        app.data.generation += 1  # what Data.refresh does after a rebuild, before it calls the listeners
+        for listener in app.data.listeners:
+            listener()
+        assert app.handle(req).body == first.body and len(ran) == 3
+    finally:
+        app.close()

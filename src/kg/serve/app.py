@@ -14,6 +14,7 @@ import logging
 import re
 import socketserver
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_REQUEST = 1_000_000  # bytes of a POST body, and of a query string (the request line stops at 64 KiB)
 KEEP_ALIVE_IDLE = 15.0  # seconds an idle persistent connection is kept open
+CANNED_CACHE = 256  # canned-query answers kept (the store is read-only between rebuilds)
+CANNED_CACHE_ROWS = 2000  # larger answers are not kept
 CORS = [("Access-Control-Allow-Origin", "*")]
 _SAFE_SEGMENT = re.compile(r"^[^\x00-\x20\x7f<>\"{}|\\^`]+$")
 
@@ -106,6 +109,14 @@ class App:
         self.data.listeners.append(self.index.rebuild)
         if self.pool:
             self.data.listeners.append(self.pool.reload)
+        # Canned queries are few and asked again and again; the store only changes with a rebuild.
+        self._answers: OrderedDict[str, object] = OrderedDict()
+        self._answers_lock = threading.Lock()
+        self.data.listeners.append(self._forget_answers)
+
+    def _forget_answers(self) -> None:
+        with self._answers_lock:
+            self._answers.clear()
 
     def close(self) -> None:
         if self.pool:
@@ -374,7 +385,7 @@ class App:
             return self.html(200, pages.query_result_page(self.ctx, q, values, None, None, False))
         try:
             text = bind(q, values)
-            ans = self._run(text, check=False)
+            ans = self._canned_answer(text)
         except UsageError as err:
             return self._query_error(req, q, values, fmt, 400, str(err))
         except QueryRefused as err:
@@ -393,6 +404,24 @@ class App:
         if fmt == "html":
             return self.html(status, pages.query_result_page(self.ctx, q, values, None, message, False))
         return self.text(status, message)
+
+    def _canned_answer(self, text: str):
+        """A canned query's answer, from the cache when it was asked since the store was (re)opened."""
+        generation = self.data.generation
+        with self._answers_lock:
+            ans = self._answers.get(text)
+            if ans is not None:
+                self._answers.move_to_end(text)
+                return ans
+        ans = self._run(text, check=False)
+        if len(ans.rows) <= CANNED_CACHE_ROWS:
+            with self._answers_lock:
+                if generation != self.data.generation:  # a rebuild came in meanwhile: the answer may be old
+                    return ans
+                self._answers[text] = ans
+                while len(self._answers) > CANNED_CACHE:
+                    self._answers.popitem(last=False)
+        return ans
 
     def _run(self, text: str, **kw):
         if self.pool is None:
