@@ -534,21 +534,18 @@ class _Body:
         self.rfile = rfile
         self.remaining = length
 
-    def read(self, size: int | None = -1) -> bytes:
+    def _take(self, read, size: int | None) -> bytes:
         if self.remaining <= 0:
             return b""
-        n = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.rfile.read(n)
+        data = read(self.remaining if size is None or size < 0 else min(size, self.remaining))
         self.remaining -= len(data)
         return data
 
+    def read(self, size: int | None = -1) -> bytes:
+        return self._take(self.rfile.read, size)
+
     def readline(self, size: int | None = -1) -> bytes:
-        if self.remaining <= 0:
-            return b""
-        n = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.rfile.readline(n)
-        self.remaining -= len(data)
-        return data
+        return self._take(self.rfile.readline, size)
 
     def readlines(self, hint: int = -1) -> list[bytes]:
         return list(iter(self.readline, b""))
