@@ -426,6 +426,10 @@ def test_cli_serve_help():
 
     r = CliRunner().invoke(cli, ["serve", "--help"])
     assert r.exit_code == 0 and "--max-results" in r.output and "--timeout" in r.output
+    docs = (ROOT / "docs" / "serving.md").read_text(encoding="utf-8")
+    for option in re.findall(r"(--[a-z][a-z-]+)", r.output):
+        if option != "--help":
+            assert f"`{option}" in docs, f"kg serve {option} is not in docs/serving.md"
 
 
 # --- HTTP/1.1 persistent connections ---------------------------------------------------------------------
