@@ -492,3 +492,12 @@ def test_canned_answers_are_kept_until_the_store_changes(built_store):
         assert app.handle(req).body == first.body and len(ran) == 3
     finally:
         app.close()
+
+
+def test_cli_serve_refuses_a_memory_cap_too_small_to_start(built_store):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    r = CliRunner().invoke(cli, ["serve", "--store", str(built_store), "--max-memory", "50"])
+    assert r.exit_code == 2 and "at least 128 MB" in r.output

@@ -388,6 +388,8 @@ def serve(c: Context, store: str | None, host: str, port: int, base: str | None,
     from kg.serve.app import App, make_http_server
     from kg.store import store_path
 
+    if 0 < max_memory < 128:  # an idle worker alone uses about 80 MB
+        raise click.BadParameter("give 0 (no cap) or at least 128 MB", param_hint="--max-memory")
     logging.basicConfig(level=logging.WARNING if c.quiet else logging.INFO, format="%(message)s")
     app = App(store_path(store), base=base or c.config.base_iri, timeout=query_timeout, max_results=max_results,
               pool_size=workers, max_memory_mb=max_memory, max_request=max_request)
