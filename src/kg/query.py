@@ -248,13 +248,21 @@ class LocalStore:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A SPARQL 1.1 endpoint. ``engine``: auto (guessed from the URL), oxigraph, virtuoso, fuseki or generic."""
+    """A SPARQL 1.1 endpoint. ``engine``: auto (guessed from the URL), oxigraph, virtuoso, fuseki or generic.
+
+    ``retries`` and ``backoff``: a request that is refused, cut or answered with 500/502/503/504 is sent again,
+    at most ``retries`` times, after ``backoff`` seconds and then twice as long each time (see :mod:`kg.retry`;
+    default: env KG_HTTP_RETRIES, KG_HTTP_BACKOFF). A query that runs out of time is not sent again: it would
+    cost the server the same work again.
+    """
 
     url: str
     timeout: float = 60.0
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     engine: str = "auto"
+    retries: int | None = None
+    backoff: float | None = None
 
 
 def run_sparql(sparql: str, backend: LocalStore | Endpoint, *, source: str | None = None) -> QueryResult:
@@ -329,8 +337,34 @@ def _safe(url: str) -> str:
     return urlunsplit((p.scheme, host, p.path, "", ""))
 
 
-def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
+class _Transient(EndpointError):
+    """A failure that may pass: worth another try."""
+
+
+def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str], *, sleep=None) -> dict:
+    """One SPARQL Protocol request, sent again (bounded, with backoff) while it fails in a way that may pass."""
+    import logging
+    import time
+
+    from kg.retry import policy
+
+    retry = policy(retries=ep.retries, backoff=ep.backoff)
+    for attempt in range(retry.attempts):
+        if attempt:
+            (sleep or time.sleep)(retry.delay(attempt))
+        try:
+            return _post_once(ep, url, sparql, graphs)
+        except _Transient as err:
+            if attempt == retry.attempts - 1:
+                tried = f" (tried {retry.attempts} times)" if retry.attempts > 1 else ""
+                raise EndpointError(f"{err.message}{tried}", hint=err.hint) from None
+            logging.getLogger(__name__).info("%s; attempt %d of %d", err.message, attempt + 1, retry.attempts)
+    raise AssertionError("unreachable")
+
+
+def _post_once(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
     """One SPARQL Protocol request (URL-encoded POST, JSON results) through SPARQLWrapper, errors mapped."""
+    import http.client
     import socket
     import urllib.error
 
@@ -366,10 +400,12 @@ def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
             pass
         return " ".join(text.split())[:300] or "(no details)"
 
+    from kg.publish.gsp import SlowAnswer, read_body
+
     try:
         res = sw.query()
         ctype = res.response.headers.get("Content-Type", "") if res.response.headers else ""
-        raw = res.response.read()
+        raw = read_body(res.response, ep.timeout)
     except QueryBadFormed as err:
         raise UsageError(f"{where} rejected the query (HTTP 400): {body(err)}") from None
     except Unauthorized:
@@ -379,26 +415,39 @@ def _post(ep: Endpoint, url: str, sparql: str, graphs: list[str]) -> dict:
         raise EndpointError(f"no SPARQL endpoint at {where} (HTTP 404)",
                             hint="give the query endpoint's URL, e.g. http://localhost:7878/query") from None
     except EndPointInternalError as err:
-        raise EndpointError(f"{where} failed (HTTP 500): {body(err)}") from None
+        raise _Transient(f"{where} failed (HTTP 500): {body(err)}") from None
     except SPARQLWrapperException as err:
         raise EndpointError(f"{where}: {type(err).__name__}: {body(err)}") from None
     except urllib.error.HTTPError as err:
-        raise EndpointError(f"{where} answered HTTP {err.code} {err.reason}",
-                            hint="the server may be starting or overloaded; try again later" if err.code >= 500
-                            else None) from None
+        kind = _Transient if err.code in (500, 502, 503, 504) else EndpointError
+        raise kind(f"{where} answered HTTP {err.code} {err.reason}",
+                   hint="the server may be starting or overloaded; try again later" if err.code >= 500
+                   else None) from None
+    except SlowAnswer:
+        raise EndpointError(f"{where} did not send its whole answer within {ep.timeout:g} s",
+                            hint="raise --timeout, or check the server") from None
     except (TimeoutError, socket.timeout):
         raise EndpointError(f"{where} did not answer within {ep.timeout:g} s",
                             hint="raise --timeout, or check the server") from None
+    except http.client.IncompleteRead as err:
+        raise _Transient(f"{where} cut the connection part-way through its answer "
+                         f"({len(err.partial)} bytes received)") from None
+    except http.client.RemoteDisconnected:
+        raise _Transient(f"{where} closed the connection without answering",
+                         hint="is the server restarting or overloaded?") from None
+    except http.client.HTTPException as err:
+        raise _Transient(f"{where} did not answer HTTP ({type(err).__name__})",
+                         hint="is the URL the SPARQL endpoint?") from None
     except urllib.error.URLError as err:
         reason = err.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise EndpointError(f"{where} did not answer within {ep.timeout:g} s",
                                 hint="raise --timeout, or check the server") from None
-        raise EndpointError(f"cannot reach the SPARQL endpoint {where}: {getattr(reason, 'strerror', None) or reason}",
-                            hint="is the server running, and is the URL right?") from None
+        raise _Transient(f"cannot reach the SPARQL endpoint {where}: {getattr(reason, 'strerror', None) or reason}",
+                         hint="is the server running, and is the URL right?") from None
     except (ConnectionError, OSError) as err:
-        raise EndpointError(f"cannot reach the SPARQL endpoint {where}: {err}",
-                            hint="is the server running, and is the URL right?") from None
+        raise _Transient(f"cannot reach the SPARQL endpoint {where}: {err}",
+                         hint="is the server running, and is the URL right?") from None
     try:
         data = json.loads(raw)
         if not isinstance(data, dict) or ("boolean" not in data and not isinstance(data["results"]["bindings"], list)):
@@ -421,7 +470,7 @@ def _remote(sparql: str, ep: Endpoint) -> QueryResult:
         raise UsageError(str(err)) from None
     # The URL as given when it names an endpoint; a bare server root gets the engine's query path.
     url = ep.url if urlsplit(ep.url).path.strip("/") else engine.query_url
-    ep = Endpoint(ep.url, ep.timeout, ep.user, ep.password, engine.name)
+    ep = Endpoint(ep.url, ep.timeout, ep.user, ep.password, engine.name, ep.retries, ep.backoff)
     # The dataset: the report graphs on the server (engines disagree about the default graph; see engines.py).
     listing = _post(ep, url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [])
     graphs = sorted(b["g"]["value"] for b in listing.get("results", {}).get("bindings", [])

@@ -7,9 +7,10 @@ transaction: a failure part-way leaves every report graph as it was. Without an 
 graph is replaced by its own PUT (atomic per graph). Afterwards the triple count of every graph is read
 back from the server and compared with the store's.
 
-The client is plain ``urllib``: retries with exponential backoff for connection errors, timeouts and
-502/503/504 answers (PUT and GET only: they are idempotent), HTTP Basic or Digest authentication, and
-error messages that never contain credentials.
+The client is plain ``urllib``: bounded retries with exponential backoff (see :mod:`kg.retry`) for connection
+errors, cut connections, timeouts and 500/502/503/504 answers (PUT, DELETE and queries only: they can be
+repeated; the one SPARQL Update is sent once), an answer that trickles in slower than the timeout is cut off,
+HTTP Basic or Digest authentication, and error messages that never contain credentials.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import http.client
 import json
 import logging
 import socket
@@ -30,10 +32,34 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from kg.errors import EndpointError, UsageError
 from kg.publish.engines import Engine, dataset_params, normalise_binding, staging_graph
+from kg.retry import RETRY_STATUS, policy
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUS = {502, 503, 504}
+# What a failed exchange raises, below the HTTP status: refused, reset, cut part-way (IncompleteRead,
+# RemoteDisconnected), not HTTP at all (BadStatusLine), timed out.
+NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, http.client.HTTPException)
+
+
+class SlowAnswer(TimeoutError):
+    """The answer kept coming, but slower than the time limit allows."""
+
+
+def read_body(resp, timeout: float) -> bytes:
+    """The whole body, within ``timeout`` seconds: a per-read timeout alone lets a trickle go on forever."""
+    deadline = time.monotonic() + timeout
+    read = getattr(resp, "read1", None) or resp.read  # read1: what has arrived, so the deadline is checked often
+    chunks = []
+    while True:
+        chunk = read(65536)
+        if not chunk:
+            missing = getattr(resp, "length", None)  # http.client leaves what Content-Length promised but never came
+            if isinstance(missing, int) and missing > 0:
+                raise http.client.IncompleteRead(b"".join(chunks), missing)
+            return b"".join(chunks)
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise SlowAnswer(f"the answer took longer than {timeout:g} s")
 USER_AGENT = "kg-publish (SPARQL 1.1 Graph Store Protocol client)"
 
 
@@ -81,7 +107,9 @@ class GraphStoreClient:
     """Talks to one engine: GSP PUT/DELETE, SPARQL query (JSON) and update."""
 
     def __init__(self, engine: Engine, *, credentials: Credentials | None = None, timeout: float = 60.0,
-                 retries: int = 3, backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep) -> None:
+                 retries: int | None = None, backoff: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        """``retries`` and ``backoff``: see :mod:`kg.retry` (default: env KG_HTTP_RETRIES, KG_HTTP_BACKOFF)."""
         # user:password@ in a URL becomes credentials; the URLs themselves never carry them
         p = urlsplit(engine.gsp_url)
         if p.username and credentials is None:
@@ -93,8 +121,9 @@ class GraphStoreClient:
         self.engine = engine
         self.credentials = credentials
         self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
+        self.retry = policy(retries=retries, backoff=backoff)
+        self.retries = self.retry.retries
+        self.backoff = self.retry.backoff
         self.sleep = sleep
         handlers: list[urllib.request.BaseHandler] = []
         if credentials and engine.auth == "digest":
@@ -112,15 +141,15 @@ class GraphStoreClient:
         if self.credentials and self.engine.auth == "basic":
             token = base64.b64encode(f"{self.credentials.user}:{self.credentials.password}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
-        attempts = self.retries + 1 if idempotent else 1
+        attempts = self.retry.attempts
         last = ""
         for attempt in range(attempts):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                self.sleep(self.retry.delay(attempt))
             req = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
                 with self.opener.open(req, timeout=self.timeout) as resp:
-                    return resp.read()
+                    return read_body(resp, self.timeout)
             except urllib.error.HTTPError as err:
                 body = err.read()[:300].decode("utf-8", "replace").strip().replace("\n", " ")
                 last = f"HTTP {err.code} {err.reason}" + (f": {body}" if body else "")
@@ -129,13 +158,14 @@ class GraphStoreClient:
                         f"{what}: {_safe(url)} refused access ({last})",
                         hint="check --user/--password (or KG_PUBLISH_USER / KG_PUBLISH_PASSWORD) and the "
                              "server's write permissions") from None
-                if err.code not in RETRY_STATUS:
+                if err.code not in RETRY_STATUS or not idempotent:
                     raise EndpointError(f"{what}: {_safe(url)} answered {last}") from None
-            except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as err:
+            except NETWORK_ERRORS as err:
                 reason = getattr(err, "reason", err)
-                last = f"{type(reason).__name__}: {reason}" if not isinstance(reason, str) else reason
+                last = _describe(reason)
                 refused = isinstance(reason, ConnectionRefusedError)
                 if not idempotent and not refused:
+                    attempts = attempt + 1
                     break  # the request may have been carried out: do not send it twice
             log.info("%s failed (%s), attempt %d of %d", what, last, attempt + 1, attempts)
         raise EndpointError(
@@ -179,6 +209,20 @@ class GraphStoreClient:
         return int(rows[0]["n"]["value"]) if rows and "n" in rows[0] else 0
 
 
+def _describe(reason) -> str:
+    if isinstance(reason, str):
+        return reason
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer in time ({reason})" if str(reason) else "no answer in time"
+    if isinstance(reason, http.client.IncompleteRead):
+        return f"the connection was cut part-way through the answer ({len(reason.partial)} bytes received)"
+    if isinstance(reason, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(reason, http.client.BadStatusLine):
+        return "the server did not answer HTTP"
+    return f"{type(reason).__name__}: {reason}"
+
+
 def store_graphs(store_dir: Path, only: Sequence[str] | None = None) -> list[tuple[str, bytes, int]]:
     """(graph IRI, N-Triples, triple count) for the store's report graphs, or only the named ones."""
     import pyoxigraph as ox
@@ -207,7 +251,7 @@ def publish(
     credentials: Credentials | None = None,
     graphs: Sequence[str] | None = None,
     timeout: float = 60.0,
-    retries: int = 3,
+    retries: int | None = None,
     client: GraphStoreClient | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PublishResult:
@@ -265,21 +309,34 @@ def _cleanup(client: GraphStoreClient, graphs: Iterable[str]) -> None:
             log.warning("could not remove staging graph <%s>: %s", g, err)
 
 
-def probe_engine(url: str, *, kind: str = "auto", authenticated: bool = False, timeout: float = 10.0) -> Engine:
+def probe_engine(url: str, *, kind: str = "auto", authenticated: bool = False, timeout: float = 10.0,
+                 retries: int | None = None, backoff: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> Engine:
     """The engine at ``url``; with ``kind="auto"`` one GET reads the server's ``Server`` header."""
     from kg.publish.engines import engine_for
 
     header = None
     if kind == "auto":
-        try:
-            req = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                header = resp.headers.get("Server")
-        except urllib.error.HTTPError as err:
-            header = err.headers.get("Server") if err.headers else None
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, ValueError) as err:
-            raise EndpointError(f"cannot reach {_safe(url)}: {getattr(err, 'reason', err)}",
-                                hint="is the server running? check --endpoint") from None
+        retry = policy(retries=retries, backoff=backoff)
+        for attempt in range(retry.attempts):
+            if attempt:
+                sleep(retry.delay(attempt))
+            try:
+                req = urllib.request.Request(url, method="GET", headers={"User-Agent": USER_AGENT})
+                with urllib.request.urlopen(req, timeout=timeout) as resp:
+                    header = resp.headers.get("Server")
+                break
+            except urllib.error.HTTPError as err:
+                header = err.headers.get("Server") if err.headers else None
+                if err.code not in RETRY_STATUS or attempt == retry.attempts - 1:
+                    break  # an answer: enough to tell the engine (the real requests report the error)
+            except ValueError as err:  # not a URL
+                raise UsageError(f"--endpoint {url!r}: {err}") from None
+            except NETWORK_ERRORS as err:
+                if attempt == retry.attempts - 1:
+                    tried = f" (tried {retry.attempts} times)" if retry.attempts > 1 else ""
+                    raise EndpointError(f"cannot reach {_safe(url)}: {_describe(getattr(err, 'reason', err))}{tried}",
+                                        hint="is the server running? check --endpoint") from None
     try:
         return engine_for(url, kind=kind, authenticated=authenticated, server_header=header)
     except ValueError as err:
