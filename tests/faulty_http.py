@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-ACTIONS = ("500", "503", "slow", "trickle", "cut", "cut-body", "garbage", "forward-then-cut")
+ACTIONS = ("500", "503", "slow", "trickle", "cut", "cut-body", "garbage", "forward-then-cut", "raw", "redirect")
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Rule:
     contains: str = ""  # in the path, query string or body
     times: int = -1  # how many requests it applies to; -1: all
     seconds: float = 3.0  # for slow and trickle
+    body: bytes = b""  # for raw: the answer's body (status 200)
+    ctype: str = "application/sparql-results+json"  # for raw
+    location: str = ""  # for redirect (302)
 
     def matches(self, method: str, text: str) -> bool:
         return self.times != 0 and (self.method in (None, method)) and self.contains in text
@@ -184,5 +187,12 @@ class FaultyHTTP:
             h.connection.shutdown(socket.SHUT_RDWR)
         elif a == "forward-then-cut":
             self._forward(h, body, cut=True)
+        elif a == "raw":
+            self._send(h, 200, rule.body, rule.ctype)
+        elif a == "redirect":
+            h.send_response(302)
+            h.send_header("Location", rule.location)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
         else:
             raise ValueError(a)

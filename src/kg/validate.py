@@ -252,10 +252,121 @@ def rdf_format(path: Path):
     return getattr(_ox().RdfFormat, name)
 
 
-def _parse_error(path: Path, err: SyntaxError) -> InputError:
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+# Where a JSON-LD file names a remote document: a context or an @import, alone or in an array of contexts.
+_REMOTE_CONTEXT = re.compile(rb'"@(?:context|import)"\s*:\s*"([^"]*)"')
+_CONTEXT_ARRAY = re.compile(rb'"@context"\s*:\s*\[')
+_ARRAY_STRING = re.compile(rb'(?:^|[\[,])\s*"([^"]*)"\s*(?=[,\]])')
+
+
+def _remote_context(data: bytes) -> tuple[str, int] | None:
+    """(URL, offset) of the first remote context a JSON-LD file names."""
+    found = [(m.start(), m.group(1)) for m in _REMOTE_CONTEXT.finditer(data)]
+    for m in _CONTEXT_ARRAY.finditer(data):
+        inner = data[m.end() - 1 : data.find(b"]", m.end()) + 1 or len(data)]
+        depth_free = re.sub(rb"\{[^{}]*\}", lambda x: b" " * len(x.group()), inner)  # objects are inline contexts
+        found += [(m.end() - 1 + a.start(1), a.group(1)) for a in _ARRAY_STRING.finditer(depth_free)]
+    if not found:
+        return None
+    at, url = min(found)
+    return url.decode("utf-8", "replace"), at
+
+
+def _parse_error(path: Path, err: SyntaxError, data: bytes = b"") -> InputError:
     line = err.lineno if isinstance(err.lineno, int) else None
     col = err.offset if isinstance(err.offset, int) else None
+    if "LoadDocumentCallback" in err.msg:  # pyoxigraph: a remote JSON-LD context, which is never fetched
+        found = _remote_context(data)
+        url = f" {found[0]}" if found else ""
+        return InputError(
+            f"the JSON-LD context{url} is a remote document; kg never fetches anything from the network",
+            path=str(path), line=_line_of(data, found[1]) if found else line,
+            hint="put the context in the file (\"@context\": { ... }), or convert the file to Turtle first")
     return InputError(f"invalid RDF: {err.msg}", path=str(path), line=line, column=col)
+
+
+# XML declarations that make a parser read other files or URLs (XXE), or blow up in memory (entity expansion).
+_XML_DOCTYPE_EXTERNAL = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b", re.I)
+_XML_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([^\"]*)\"|'([^']*)')", re.S)
+_XML_REF = re.compile(rb"&([A-Za-z_][\w.-]*);")
+MAX_ENTITY_EXPANSION = 1_000_000  # characters that internal XML entities may add to a document
+
+
+def check_xml(data: bytes, path: Path) -> None:
+    """Refuse RDF/XML that declares external entities, an external DTD, or an entity expansion bomb.
+
+    Neither parser kg uses would read them (pyoxigraph does not resolve external entities); refusing them with
+    a clear message is better than a puzzling parse error or a file that reads differently elsewhere.
+    """
+    m = _XML_DOCTYPE_EXTERNAL.search(data)
+    if m:
+        raise InputError("the XML names an external DTD; kg never reads other files or URLs named in a document",
+                         path=str(path), line=_line_of(data, m.start()), hint="remove the DOCTYPE's SYSTEM/PUBLIC id")
+    sizes: dict[bytes, bytes] = {}
+    for m in _XML_ENTITY.finditer(data):
+        percent, name, external = m.group(1), m.group(2), m.group(3)
+        if external or percent:
+            what = "parameter entity" if percent else "external entity"
+            target = re.search(rb"(?:SYSTEM|PUBLIC\s+[\"'][^\"']*[\"'])\s+[\"']([^\"']*)", data[m.start():m.start() + 500])
+            named = f" ({target.group(1).decode('utf-8', 'replace')})" if target else ""
+            raise InputError(
+                f"the XML declares the {what} {name.decode('utf-8', 'replace')!r}{named}; kg never reads files or "
+                "URLs named in a document (XXE)", path=str(path), line=_line_of(data, m.start()),
+                hint="remove the <!ENTITY ...> declaration and write its text in the document")
+        sizes[name] = m.group(4) if m.group(4) is not None else m.group(5)
+
+    expanded: dict[bytes, int] = {}
+
+    def size(name: bytes, seen: tuple[bytes, ...] = ()) -> int:
+        if name in seen:
+            raise InputError(f"the XML entity {name.decode('utf-8', 'replace')!r} refers to itself", path=str(path))
+        if name not in expanded:
+            value = sizes.get(name, b"")
+            n = len(_XML_REF.sub(b"", value))
+            for ref in _XML_REF.findall(value):
+                n += size(ref, (*seen, name)) if ref in sizes else 1
+                if n > MAX_ENTITY_EXPANSION:
+                    break
+            expanded[name] = n
+        return expanded[name]
+
+    if sizes:
+        total = 0
+        for ref in _XML_REF.findall(data):
+            if ref in sizes:
+                total += size(ref)
+                if total > MAX_ENTITY_EXPANSION:
+                    raise InputError(
+                        f"the XML entities would expand the document by more than {MAX_ENTITY_EXPANSION:,} characters "
+                        "(an entity expansion bomb?)", path=str(path), hint="write the text out without entities")
+
+
+def parse_file(path: Path, data: bytes, fmt=None):
+    """The quads of one RDF file's bytes, parsed by pyoxigraph; never fetches anything (see check_xml)."""
+    ox = _ox()
+    fmt = fmt or rdf_format(path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_xml(data, path)
+    try:
+        return list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as err:
+        raise _parse_error(path, err, data) from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise InputError(f"invalid RDF: {err}", path=str(path)) from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not an RDF file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from None
 
 
 def load_files(paths: Sequence[Path], store=None):
@@ -265,22 +376,23 @@ def load_files(paths: Sequence[Path], store=None):
     for path in paths:
         path = Path(path)
         fmt = rdf_format(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", path=str(path)) from None
-        except IsADirectoryError:
-            raise InputError("is a folder, not an RDF file", path=str(path)) from None
-        except OSError as err:
-            raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from None
-        try:
-            quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
-        except SyntaxError as err:
-            raise _parse_error(path, err) from None
-        except (ValueError, UnicodeDecodeError) as err:
-            raise InputError(f"invalid RDF: {err}", path=str(path)) from None
+        quads = parse_file(path, _read(path), fmt)
         store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     return store
+
+
+def _rdflib_graph(paths: Sequence[Path]):
+    """An rdflib graph of the files, as pyoxigraph parsed them (terms as written: no datatype normalisation).
+
+    rdflib never reads the files itself: its JSON-LD parser would fetch remote contexts.
+    """
+    import rdflib
+
+    g = rdflib.Graph()
+    for path in map(Path, paths):
+        quads = parse_file(path, _read(path))
+        g.parse(data="".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads), format="nt")
+    return g
 
 
 @dataclass(frozen=True)
@@ -340,19 +452,37 @@ def load_shapes(shapes: Path | Sequence[Path] | None = None) -> Shapes:
 def _load_shapes(key: tuple[tuple[str, int], ...]) -> Shapes:
     import rdflib
 
-    ox = _ox()
     g = rdflib.Graph()
     for name, _ in key:
         path = Path(name)
-        data = path.read_bytes()
-        try:  # pyoxigraph first: its errors carry line and column
-            for _q in ox.parse(data, format=rdf_format(path), base_iri=path.as_uri()):
-                pass
-        except SyntaxError as err:
-            raise _parse_error(path, err) from None
-        g.parse(data=data, format="turtle" if path.suffix.lower() in (".ttl", ".turtle") else None,
-                publicID=path.as_uri())
+        data = _read(path)
+        quads = parse_file(path, data)  # pyoxigraph first: its errors carry line and column
+        _refuse_service(path, data, quads)
+        if path.suffix.lower() in (".ttl", ".turtle"):
+            g.parse(data=data, format="turtle", publicID=path.as_uri())
+        else:  # rdflib never reads other formats itself (its JSON-LD parser would fetch remote contexts)
+            g.parse(data="".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads), format="nt")
     return Shapes(files=tuple(n for n, _ in key), graph=g, shapes=tuple(_read_shapes(g)))
+
+
+_SPARQL_TEXT = {f"{SH}{p}" for p in ("select", "ask", "construct", "update")}
+# SPARQL text without its strings, IRIs and comments: what is left are keywords, names and punctuation.
+_SPARQL_NOISE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                           r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+
+
+_SERVICE = re.compile(r"(?<![\w:.?$-])SERVICE(?![\w:-])", re.I)  # the keyword, not kgk:security-service
+
+
+def _refuse_service(path: Path, data: bytes, quads) -> None:
+    """A SPARQL-based constraint with SERVICE would make the validator query another server: refused."""
+    for q in quads:
+        if q.predicate.value in _SPARQL_TEXT and _SERVICE.search(_SPARQL_NOISE.sub(" ", q.object.value)):
+            at = re.search(_SERVICE.pattern.encode(), data, re.I)
+            raise InputError(
+                f"a SPARQL-based constraint of {q.subject} uses SERVICE; kg validate never queries other servers",
+                path=str(path), line=_line_of(data, at.start()) if at else None,
+                hint="load the data the constraint needs and validate it locally")
 
 
 def _read_shapes(g) -> list[_Shape]:
@@ -635,10 +765,15 @@ def _pyshacl_engine(data_graph, shapes: Shapes) -> set[_RAW]:
     import rdflib
 
     S = rdflib.Namespace(SH)
-    _conforms, results, _text = pyshacl.validate(
+    _conforms, results, text = pyshacl.validate(
         data_graph, shacl_graph=shapes.graph, inference="none", advanced=False, meta_shacl=False,
         do_owl_imports=False, js=False, abort_on_first=False, allow_warnings=False, allow_infos=False,
     )
+    if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes (it returns a failure object)
+        first = str(text).strip().splitlines()[:3]
+        raise InputError("pySHACL cannot run these shapes: " + " ".join(first),
+                         path=", ".join(shapes.files) if len(shapes.files) == 1 else None,
+                         hint="check the shapes with --engine sparql, which names the unsupported part")
     raw: set[_RAW] = set()
     for r in results.subjects(rdflib.RDF.type, S.ValidationResult):
         shape = results.value(r, S.sourceShape)
@@ -1030,15 +1165,10 @@ def validate_catalog_files(paths: Sequence[Path], *, shapes_dir: Path | None = N
     from kg.publish.release import find_dcat_shapes
 
     folder = find_dcat_shapes(shapes_dir, required=True)
-    load_files(list(paths))  # the syntax check, with file:line:column messages (exit 3)
-    # Then rdflib reads the files as they are: the store round trip would normalise literal datatypes
-    # (xsd:nonNegativeInteger -> xsd:integer) and give false sh:datatype violations.
-    import rdflib
-    from rdflib.util import guess_format
-
-    graph = rdflib.Graph()
-    for p in paths:
-        graph.parse(str(p), format=guess_format(str(p)) or "turtle")
+    # The terms as written, parsed by pyoxigraph (file:line:column messages, exit 3; nothing fetched): the
+    # store round trip would normalise literal datatypes (xsd:nonNegativeInteger -> xsd:integer) and give
+    # false sh:datatype violations.
+    graph = _rdflib_graph(list(paths))
     result = check(graph, shapes_dir=folder)
     findings = []
     for sev, items in ((Severity.VIOLATION, result.violations), (Severity.WARNING, result.warnings)):
