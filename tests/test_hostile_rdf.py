@@ -278,3 +278,13 @@ def test_publish_from_a_folder_that_is_not_a_store(tmp_path, endpoint):
     err = error_of(r, 3)
     assert "geen-store" in err, err
     assert [s.method for s in endpoint.seen] == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/sparql", "notaurl", "http://[::1", "http:///x"])
+def test_an_endpoint_is_an_http_url_never_a_file(tmp_path, small_store, url):
+    for args in (["sparql", "ASK {}"], ["publish", "--store", str(small_store), "--engine", "oxigraph"],
+                 ["publish", "--store", str(small_store)]):
+        r = kg(*args, "--endpoint", url, cwd=tmp_path)
+        err = error_of(r, 2)
+        assert err.startswith(f"error: --endpoint {url!r}"), err
+        assert "root:" not in err

@@ -464,6 +464,9 @@ def _remote(sparql: str, ep: Endpoint) -> QueryResult:
 
     from urllib.parse import urlsplit
 
+    from kg.publish.gsp import check_url
+
+    check_url(ep.url)
     try:
         engine = engine_for(ep.url, kind=ep.engine)
     except ValueError as err:

@@ -94,6 +94,26 @@ class PublishResult:
         return sum(g.remote_triples for g in self.graphs)
 
 
+def check_url(url: str) -> str:
+    """``url`` when it is an http(s) URL with a host; a usage error otherwise (never file:, ftp: ...)."""
+    try:
+        p = urlsplit(url)
+        p.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise UsageError(f"--endpoint {_safe_text(url)!r} is not a URL: {err}") from None
+    if p.scheme.lower() not in ("http", "https") or not p.hostname:
+        raise UsageError(f"--endpoint {_safe_text(url)!r}: a SPARQL server's URL starts with http:// or https://",
+                         hint="e.g. --endpoint http://localhost:7878") from None
+    return url
+
+
+def _safe_text(url: str) -> str:
+    try:
+        return _safe(url)
+    except ValueError:
+        return url.split("@")[-1]
+
+
 def _safe(url: str) -> str:
     """The URL without user:password@ (for messages)."""
     p = urlsplit(url)
@@ -110,6 +130,8 @@ class GraphStoreClient:
                  retries: int | None = None, backoff: float | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         """``retries`` and ``backoff``: see :mod:`kg.retry` (default: env KG_HTTP_RETRIES, KG_HTTP_BACKOFF)."""
+        for url in (engine.query_url, engine.gsp_url, engine.update_url or engine.query_url):
+            check_url(url)
         # user:password@ in a URL becomes credentials; the URLs themselves never carry them
         p = urlsplit(engine.gsp_url)
         if p.username and credentials is None:
@@ -315,6 +337,7 @@ def probe_engine(url: str, *, kind: str = "auto", authenticated: bool = False, t
     """The engine at ``url``; with ``kind="auto"`` one GET reads the server's ``Server`` header."""
     from kg.publish.engines import engine_for
 
+    check_url(url)
     header = None
     if kind == "auto":
         retry = policy(retries=retries, backoff=backoff)
