@@ -159,7 +159,10 @@ def test_a_200_mb_file_is_refused_fast_without_reading_it(tmp_path):
         while f.tell() < 200 * 2**20:
             f.write(chunk)
     (tmp_path / "klein.txt").write_text(SMALL, encoding="utf-8")
-    code, err, seconds, rss_kb = _run_measured(["build", "--store", "st", "groot.txt", "klein.txt"], tmp_path)
+    try:
+        code, err, seconds, rss_kb = _run_measured(["build", "--store", "st", "groot.txt", "klein.txt"], tmp_path)
+    finally:
+        big.unlink()  # pytest keeps the last runs' temporary folders: not 200 MB each
     assert code == 3, err
     assert re.search(r"^error: groot\.txt: the file is 2\d\d MB; kg reads reports of at most 4 MB", err, re.M), err
     assert "Traceback" not in err

@@ -113,23 +113,23 @@ def test_bad_retry_setting_is_a_usage_error(faulty):
 
 
 def test_a_slow_query_is_not_sent_again(faulty):
-    faulty.rules = [Rule("slow", seconds=3)]
+    faulty.rules = [Rule("slow", seconds=5)]
     started = time.monotonic()
     r = kg("sparql", "ASK {}", "--endpoint", f"{faulty.url}/query", "--timeout", "0.5")
     assert r.returncode == 4
     assert "did not answer within 0.5 s" in r.stderr
     assert faulty.actions() == ["slow"]  # it would cost the server the same work again
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4
     no_traceback(r)
 
 
 def test_an_answer_that_trickles_in_is_cut_off(faulty):
-    faulty.rules = [Rule("trickle", seconds=6)]
+    faulty.rules = [Rule("trickle", seconds=10)]
     started = time.monotonic()
     r = kg("sparql", "ASK {}", "--endpoint", f"{faulty.url}/query", "--timeout", "1")
     assert r.returncode == 4, r.stderr
     assert "did not send its whole answer within 1 s" in r.stderr
-    assert time.monotonic() - started < 4.5
+    assert time.monotonic() - started < 7
     no_traceback(r)
 
 
