@@ -145,10 +145,21 @@ def where_position(text: str) -> int | None:
 
     For the short forms without the WHERE keyword (``SELECT * { ... }``, ``ASK { ... }``) it is the first ``{``.
     """
+    found = _where_braces(text)
+    return found[0] if found else None
+
+
+_IRIREF = re.compile(r"<[^\x00-\x20<>\"{}|^`\\]*>")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _where_braces(text: str) -> list[int]:
+    """Offsets just after every ``{`` that opens a WHERE pattern: the outermost first, then subqueries'."""
     i, n = 0, len(text)
     last_word = ""
     form = ""
     first_brace = None
+    out: list[int] = []
     while i < n:
         c = text[i]
         if c == "#":
@@ -170,12 +181,12 @@ def where_position(text: str) -> int | None:
             last_word = ""
             continue
         if c == "<":
-            m = re.compile(r"<[^\x00-\x20<>\"{}|^`\\]*>").match(text, i)
+            m = _IRIREF.match(text, i)
             if m:
                 i = m.end()
                 continue
         if c.isalpha():
-            m = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").match(text, i)
+            m = _WORD.match(text, i)
             word = m.group(0).upper()
             if not form and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                 form = word
@@ -184,23 +195,36 @@ def where_position(text: str) -> int | None:
             continue
         if c == "{":
             if last_word == "WHERE":
-                return i + 1
-            if first_brace is None:
+                out.append(i + 1)
+            elif first_brace is None and not out:
                 first_brace = i + 1
                 if form in ("SELECT", "ASK", "DESCRIBE"):
-                    return first_brace
-            # a CONSTRUCT template: skip it
-            depth = 1
-            i += 1
-            while i < n and depth:
-                depth += {"{": 1, "}": -1}.get(text[i], 0)
-                i += 1
+                    out.append(first_brace)
+                else:  # a CONSTRUCT template: skip it
+                    depth = 1
+                    i += 1
+                    while i < n and depth:
+                        depth += {"{": 1, "}": -1}.get(text[i], 0)
+                        i += 1
+                    last_word = ""
+                    continue
             last_word = ""
+            i += 1
             continue
         if not c.isspace():
             last_word = ""
         i += 1
-    return None
+    return out
+
+
+def _block_end(text: str, start: int) -> int:
+    """Offset of the ``}`` closing the group that opens just before ``start`` (braces in strings are rare
+    enough in our queries to be counted; a wrong guess only means the clause is added where not needed)."""
+    depth, i = 1, start
+    while i < len(text) and depth:
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        i += 1
+    return i
 
 
 def bind(query: CannedQuery, params: Mapping[str, str]) -> str:
@@ -229,14 +253,25 @@ def bind(query: CannedQuery, params: Mapping[str, str]) -> str:
 
 
 def bind_values(text: str, names: list[str], values: list[str], *, source: str = "the query") -> str:
+    """Insert ``VALUES (names) { (values) }`` at the start of the outermost WHERE pattern, and of every
+    subquery's WHERE pattern that uses one of the names.
+
+    A subquery is evaluated on its own (SPARQL's bottom-up semantics), so a parameter bound only outside
+    it is unbound inside; binding it there too lets a query resolve an entity first, in a small DISTINCT
+    subquery, and join the rest of the pattern on the result (see queries/laws-for-organisation.rq).
+    """
     if not names:
         return text
-    pos = where_position(text)
-    if pos is None:
+    braces = _where_braces(text)
+    if not braces:
         raise InputError("a query with parameters needs a WHERE { ... } pattern", path=source)
     # On the same line as the brace, so that line numbers in error messages stay those of the file.
     clause = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
-    return text[:pos] + clause + text[pos:]
+    uses = re.compile(r"[?$](?:" + "|".join(re.escape(n[1:]) for n in names) + r")\b")
+    at = [braces[0]] + [b for b in braces[1:] if uses.search(text, b, _block_end(text, b))]
+    for pos in sorted(at, reverse=True):
+        text = text[:pos] + clause + text[pos:]
+    return text
 
 
 # --- backends -----------------------------------------------------------------------------------
