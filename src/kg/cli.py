@@ -142,7 +142,7 @@ def export(c: Context, store: str | None, fmt: str, output: Path | None, ontolog
     With --release DIR, write a whole release folder (see docs/publish.md); the previous release in DIR
     stays untouched unless the new one is complete and its catalogue conforms to DCAT-AP-NL 3.0.
     """
-    from kg.export import Format, serialise, store_quads, write_atomic
+    from kg.export import Format, export_file, export_store
     from kg.store import open_store, store_path
 
     if site is not None:
@@ -166,12 +166,13 @@ def export(c: Context, store: str | None, fmt: str, output: Path | None, ontolog
                  f"{r.triples} triples in {len(r.graphs)} graph(s); {checked}")
         return
     s = open_store(store_path(store), read_only=True)
-    text = serialise(list(store_quads(s)), Format.from_name(fmt), with_ontology=ontology)
     if output is None:
-        click.echo(text, nl=False)
+        out = click.get_binary_stream("stdout")
+        export_store(s, Format.from_name(fmt), out, with_ontology=ontology)
+        out.flush()
     else:
-        write_atomic(output, text)
-        c.status(f"wrote {output} ({len(text.encode('utf-8'))} bytes, {fmt})")
+        n = export_file(s, Format.from_name(fmt), output, with_ontology=ontology)
+        c.status(f"wrote {output} ({n} bytes, {fmt})")
 
 
 @cli.command()

@@ -12,6 +12,10 @@ from pathlib import Path
 
 from kg.ntriples import Quad, Triple, canonical_turtle
 
+# Streamed formats are sorted in runs of this many lines (a run is about 250 MB of Python strings); more
+# lines go through sorted temporary files merged at the end, so memory stays flat whatever N is.
+RUN_LINES = 1_000_000
+
 
 class Format(enum.Enum):
     """An RDF serialisation with its media type and file extension."""
@@ -120,6 +124,165 @@ def _jsonld(triples: set[Triple], *, context: dict | None) -> str:
     ctx = context
     data = json.loads(g.serialize(format="json-ld", context=ctx, auto_compact=True))
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+STREAMED = (Format.TURTLE, Format.NTRIPLES, Format.NQUADS)
+
+
+def export_store(store, fmt: Format, out, *, with_ontology: bool = False, run_lines: int = RUN_LINES) -> int:
+    """Write the store in ``fmt`` to the binary file ``out``; returns the number of bytes written.
+
+    Turtle, N-Triples and N-Quads are streamed: the store is dumped as N-Quads (by pyoxigraph, to a
+    temporary file), each line becomes its sort key, and an external merge sort puts them in canonical
+    order, so memory does not grow with the graph. The bytes are those of :func:`serialise`. The other
+    formats are built in memory.
+    """
+    if fmt not in STREAMED:
+        data = serialise(list(store_quads(store)), fmt, with_ontology=with_ontology).encode("utf-8")
+        out.write(data)
+        return len(data)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as tmp:
+        if fmt is Format.TURTLE:
+            return _stream_turtle(store, out, Path(tmp), with_ontology=with_ontology, run_lines=run_lines)
+        if fmt is Format.NTRIPLES:
+            lines = _dump_lines(store, Path(tmp), graphs=False)
+            if with_ontology:
+                lines = _chain(lines, (f"{s} {p} {o} .\n" for s, p, o in ontology_triples()))
+        else:
+            lines = _dump_lines(store, Path(tmp), graphs=True)
+        n = 0
+        for line in _sorted_unique(lines, Path(tmp), run_lines):
+            data = line.encode("utf-8")
+            out.write(data)
+            n += len(data)
+        return n
+
+
+def _chain(*its):
+    for it in its:
+        yield from it
+
+
+def _dump_lines(store, tmp: Path, *, graphs: bool) -> Iterator[str]:
+    """The store's quads as N-Quads lines (graphs) or N-Triples lines (the graph term cut off)."""
+    import pyoxigraph as ox
+
+    path = tmp / "dump.nq"
+    store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            if graphs:
+                yield line
+            else:
+                s, p, o, _g = parse_nquads_line(line.rstrip("\n"))
+                yield f"{s} {p} {o} .\n"
+    path.unlink(missing_ok=True)
+
+
+def _sorted_unique(lines, tmp: Path, run_lines: int) -> Iterator[str]:
+    """Sorted, duplicate-free: in memory when the lines fit in one run, else an external merge sort."""
+    import heapq
+
+    runs: list[Path] = []
+    buf: list[str] = []
+
+    def spill() -> None:
+        path = tmp / f"run-{len(runs)}"
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(sorted(set(buf)))
+        runs.append(path)
+        buf.clear()
+
+    for line in lines:
+        buf.append(line)
+        if len(buf) >= run_lines:
+            spill()
+    if not runs:
+        yield from sorted(set(buf))
+        return
+    if buf:
+        spill()
+    files = [open(p, encoding="utf-8", newline="\n") for p in runs]  # noqa: SIM115 - closed below
+    try:
+        last = None
+        for line in heapq.merge(*files):
+            if line != last:
+                yield line
+                last = line
+    finally:
+        for fh in files:
+            fh.close()
+
+
+_SEP = "\x00"  # below every character of an N-Triples term, so that key order is the tuple order
+
+
+def _turtle_key(s: str, p: str, o: str) -> str:
+    from kg.ntriples import RDF_TYPE
+
+    def k(term: str) -> str:
+        return ("0" if term.startswith("<") else "1" if term.startswith("_:") else "2") + term
+
+    return f"{k(s)}{_SEP}{'0' if p == RDF_TYPE else '1'}{p}{_SEP}{k(o)}\n"
+
+
+def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int) -> int:
+    """Canonical Turtle (the bytes of ntriples.canonical_turtle), sorted externally and written in a stream.
+
+    The prefix block lists only the prefixes used, which is known at the end: the body goes to a temporary
+    file first and is copied after the block.
+    """
+    import shutil
+
+    from kg.ntriples import _Shortener, turtle_body, turtle_head
+
+    def keys() -> Iterator[str]:
+        for line in _dump_lines(store, tmp, graphs=False):
+            s, p, o = line[:-3].split(" ", 2)
+            yield _turtle_key(s, p, o)
+        if with_ontology:
+            for s, p, o in ontology_triples():
+                yield _turtle_key(s, p, o)
+
+    def triples() -> Iterator[Triple]:
+        for key in _sorted_unique(keys(), tmp, run_lines):
+            s, p, o = key[:-1].split(_SEP)
+            yield s[1:], p[1:], o[1:]
+
+    pre = prefixes()
+    short = _Shortener(pre)
+    body = tmp / "body.ttl"
+    with open(body, "w", encoding="utf-8", newline="\n") as fh:
+        for chunk in turtle_body(triples(), short):
+            fh.write(chunk)
+    head = turtle_head(pre, short.used).encode("utf-8")
+    out.write(head)
+    with open(body, "rb") as fh:
+        shutil.copyfileobj(fh, out, 1 << 20)
+    return len(head) + body.stat().st_size
+
+
+def export_file(store, fmt: Format, path: Path, *, with_ontology: bool = False) -> int:
+    """:func:`export_store` into ``path``, atomically (temp file + rename); returns the bytes written."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            n = export_store(store, fmt, fh, with_ontology=with_ontology)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ Python, loads into pyoxigraph in bulk, and sorts into canonical output without a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 Triple = tuple[str, str, str]
 Quad = tuple[str, str, str, str]
@@ -95,24 +95,37 @@ def _sort_key(term: str) -> tuple[int, str]:
     return (0 if term.startswith("<") else 1 if term.startswith("_:") else 2, term)
 
 
+def turtle_sort_key(t: Triple) -> tuple:
+    """The canonical order: subjects (IRIs, blank nodes, literals), rdf:type first, predicates, objects."""
+    return (_sort_key(t[0]), t[1] != RDF_TYPE, t[1], _sort_key(t[2]))
+
+
 def canonical_turtle(triples: Iterable[Triple], prefixes: Mapping[str, str], *, header: str = "") -> str:
     """Sorted, prefixed, grouped Turtle. The same set of triples always gives the same bytes."""
-    uniq = sorted(set(triples), key=lambda t: (_sort_key(t[0]), t[1] != RDF_TYPE, t[1], _sort_key(t[2])))
+    uniq = sorted(set(triples), key=turtle_sort_key)
     short = _Shortener(prefixes)
-    body: list[str] = []
+    body = "".join(turtle_body(uniq, short))
+    return header + turtle_head(prefixes, short.used) + body
+
+
+def turtle_head(prefixes: Mapping[str, str], used: set[str]) -> str:
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()) if k in used)
+    return head + ("\n" if head else "")
+
+
+def turtle_body(uniq: Iterable[Triple], short: _Shortener) -> Iterator[str]:
+    """The Turtle statements for triples already in canonical order and unique (a stream: constant memory)."""
     subject = predicate = None
     for s, p, o in uniq:
         if s != subject:
             if subject is not None:
-                body.append(" .\n\n")
-            body.append(f"{short(s)}\n    {short(p, predicate=True)} {short(o)}")
+                yield " .\n\n"
+            yield f"{short(s)}\n    {short(p, predicate=True)} {short(o)}"
             subject, predicate = s, p
         elif p != predicate:
-            body.append(f" ;\n    {short(p, predicate=True)} {short(o)}")
+            yield f" ;\n    {short(p, predicate=True)} {short(o)}"
             predicate = p
         else:
-            body.append(f" ,\n        {short(o)}")
+            yield f" ,\n        {short(o)}"
     if subject is not None:
-        body.append(" .\n")
-    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()) if k in short.used)
-    return header + head + ("\n" if head else "") + "".join(body)
+        yield " .\n"
