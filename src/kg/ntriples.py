@@ -69,25 +69,36 @@ class _Shortener:
         # the longest namespace first, so that kgk: wins over a shorter base namespace
         self.items = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: set[str] = set()
+        self._iris: dict[str, tuple[str, str | None]] = {}  # IRI -> (short form, prefix); IRIs repeat a lot
 
     def __call__(self, term: str, *, predicate: bool = False) -> str:
         if term.startswith("<"):
-            value = term[1:-1]
             if predicate and term == RDF_TYPE:
                 return "a"
-            for prefix, ns in self.items:
-                if value.startswith(ns):
-                    local = value[len(ns) :]
-                    if local == "" or _PN_LOCAL.match(local):
-                        self.used.add(prefix)
-                        return f"{prefix}:{local}"
-            return term
+            hit = self._iris.get(term)
+            if hit is None:
+                hit = self._shorten(term)
+                if len(self._iris) > 200_000:  # bounded: a stream of millions of mention IRIs
+                    self._iris.clear()
+                self._iris[term] = hit
+            if hit[1] is not None:
+                self.used.add(hit[1])
+            return hit[0]
         if '"^^<' in term:
             lex, dt = term.rsplit("^^", 1)
             if dt == f"<{XSD}integer>" and re.fullmatch(r'"-?\d+"', lex):
                 return lex[1:-1]
             return f"{lex}^^{self(dt)}"
         return term
+
+    def _shorten(self, term: str) -> tuple[str, str | None]:
+        value = term[1:-1]
+        for prefix, ns in self.items:
+            if value.startswith(ns):
+                local = value[len(ns) :]
+                if local == "" or _PN_LOCAL.match(local):
+                    return f"{prefix}:{local}", prefix
+        return term, None
 
 
 def _sort_key(term: str) -> tuple[int, str]:
