@@ -871,11 +871,10 @@ PREFIX skos: <{SKOS}>
 PREFIX dcterms: <{DCT}>
 PREFIX rdfs: <{RDFS}>
 SELECT ?focus
-  (SAMPLE(?label) AS ?l) (MIN(STR(?report)) AS ?r) (MIN(STR(?section)) AS ?s) (MIN(STR(?sentence)) AS ?z)
+  (MIN(STR(?report)) AS ?r) (MIN(STR(?section)) AS ?s) (MIN(STR(?sentence)) AS ?z)
 WHERE {{
   VALUES ?focus {{ %s }}
   BIND(IRI(REPLACE(STR(?focus), "#.*$", "")) AS ?anchor0)
-  OPTIONAL {{ ?focus skos:prefLabel ?label . FILTER(lang(?label) = "nl") }}
   OPTIONAL {{ ?m kg:refersTo ?focus }}
   BIND(COALESCE(?m, ?anchor0) AS ?anchor)
   OPTIONAL {{ ?anchor kg:inReport ?r1 }}
@@ -888,6 +887,14 @@ WHERE {{
   BIND(COALESCE(?r1, ?r2, ?r3) AS ?report)
   BIND(COALESCE(?s1, ?s2) AS ?section)
   BIND(COALESCE(?z1, ?z2) AS ?sentence)
+}} GROUP BY ?focus
+"""
+
+_NL_LABEL = f"""
+PREFIX skos: <{SKOS}>
+SELECT ?focus (SAMPLE(?label) AS ?l) WHERE {{
+  VALUES ?focus {{ %s }}
+  ?focus skos:prefLabel ?label . FILTER(lang(?label) = "nl")
 }} GROUP BY ?focus
 """
 
@@ -930,10 +937,14 @@ def _describe(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], d
     iris = [f for f in foci if f.startswith("<")]
     for chunk in _chunks(iris):
         vals = " ".join(chunk)
+        # Labels in a query of their own: joined with the mentions, the label (repeated in every report
+        # that names the entity) multiplied the rows by the number of reports.
+        for row in store.query(_NL_LABEL % vals, use_default_graph_as_union=union):
+            f = str(row["focus"])
+            if f not in labels:
+                labels[f] = row["l"].value
         for row in store.query(_DESCRIBE % vals, use_default_graph_as_union=union):
             f = str(row["focus"])
-            if row["l"] is not None:
-                labels[f] = row["l"].value
             where[f] = tuple(row[k].value if row[k] is not None else None for k in ("r", "s", "z"))  # type: ignore
         missing = [f for f in chunk if f not in labels]
         if missing:
