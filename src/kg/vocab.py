@@ -112,6 +112,7 @@ class KG(DefinedNamespace):
     celex: URIRef
     tooiCode: URIRef
     identifierStatus: URIRef
+    ambiguous: URIRef
     implements: URIRef
     amends: URIRef
     responsibleOrganisation: URIRef
