@@ -50,7 +50,9 @@ def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
     for kind in sorted({e.get("kind") for e in ents} | {k for k, _ in ex.entities}):
         g = [e for e in ents if e.get("kind") == kind]
         x = [ref for ref in ex.entities if ref[0] == kind]
-        gforms = [{_norm(f) for f in [e.get("label", ""), e.get("key", "") or ""] + list(e.get("forms", []))} - {""} for e in g]
+        # Kamerstukken have no label in the gold file: they match on their id (kst-{dossier}-{number}), the entity key
+        gforms = [{_norm(f) for f in [e.get("label", ""), e.get("key", "") or "", e.get("id", "") or ""]
+                   + list(e.get("forms", []))} - {""} for e in g]
         found = [i for i, fs in enumerate(gforms) if any(fs & surfaces.get(ref, set()) for ref in x)]
         correct = [ref for ref in x if any(fs & surfaces.get(ref, set()) for fs in gforms)]
         p = len(correct) / len(x) if x else 1.0
@@ -58,7 +60,7 @@ def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
         f = 2 * p * r / (p + r) if p + r else 0.0
         scores[kind] = KindScore(
             kind, p, r, f,
-            tuple(g[i].get("label", "") for i in range(len(g)) if i not in set(found)),
+            tuple(g[i].get("label") or g[i].get("id", "") for i in range(len(g)) if i not in set(found)),
             tuple(ex.entities[ref].label for ref in x if ref not in set(correct)),
         )
     return Evaluation(scores)
