@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 from pathlib import Path
 
 from kg.ntriples import Quad, Triple, canonical_turtle
@@ -266,38 +268,33 @@ def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int
     return len(head) + body.stat().st_size
 
 
-def export_file(store, fmt: Format, path: Path, *, with_ontology: bool = False) -> int:
-    """:func:`export_store` into ``path``, atomically (temp file + rename); returns the bytes written."""
+@contextmanager
+def _atomic(path: Path, mode: str) -> Iterator[IO]:
+    """Open a temp file beside ``path``; on success fsync and rename it over ``path``, on failure remove it."""
     import os
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            n = export_store(store, fmt, fh, with_ontology=with_ontology)
+        text = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return n
+
+
+def export_file(store, fmt: Format, path: Path, *, with_ontology: bool = False) -> int:
+    """:func:`export_store` into ``path``, atomically (temp file + rename); returns the bytes written."""
+    with _atomic(path, "wb") as fh:
+        return export_store(store, fmt, fh, with_ontology=with_ontology)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so that a reader never sees it half-written (temp file + rename)."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic(path, "w") as fh:
+        fh.write(text)
