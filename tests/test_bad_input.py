@@ -187,3 +187,15 @@ def test_a_large_stream_is_cut_off_at_the_limit(tmp_path):
     assert code == 3, err
     assert "stroom.txt: more than 4 MB; kg reads reports of at most 4 MB" in err
     assert rss_kb < 200 * 1024
+
+
+@pytest.mark.parametrize("store", ["a-file/sub", "a-file"])
+def test_a_store_path_the_file_system_refuses_exits_3_naming_it(tmp_path, store):
+    """A --store under a regular file is the user's path, not a bug: exit 3 with the path, no traceback."""
+    (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text(SMALL, encoding="utf-8")
+    r = kg("build", "--store", store, "r.txt", cwd=tmp_path, timeout=120)
+    assert r.returncode in (2, 3), r.stderr
+    assert "error: " in r.stderr.lower() and "a-file" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a folder\n"

@@ -14,14 +14,14 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.errors import EXIT_INTERNAL, EXIT_USAGE, KgError
+from kg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, KgError
 
 EXIT_CODES = """\b
 Exit codes:
   0   ok
   1   data does not conform / a check failed
   2   usage error
-  3   unreadable or invalid input
+  3   unreadable or invalid input; a file or folder that cannot be read or written
   4   SPARQL endpoint or network error
   70  internal error (please report it; --traceback shows where)"""
 
@@ -431,6 +431,12 @@ def main() -> None:
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as e:  # the file system said no (not a folder, no permission, disk full): not a bug
+        if show_tb:
+            traceback.print_exc()
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"error: {where}{e.strerror or e}", err=True)
+        sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
