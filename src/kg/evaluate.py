@@ -1,23 +1,24 @@
 """Precision and recall of an Extraction against a gold annotation (tests/gold/*.json).
 
 Gold entities carry ``kind``, ``label`` and ``forms`` (the surfaces the report uses). An extracted entity
-matches a gold entity of the same kind when one of its mention surfaces or its label equals (folded,
-whitespace- and apostrophe-normalised) one of the gold forms or the gold label; Kamerstukken match on key.
+matches a gold entity of the same kind when one of its mention surfaces or its label equals one of the gold
+forms or the gold label after slugging (lower case, accents folded, runs of other characters to "-": the
+recommended matching of tests/gold/README.md §1); Kamerstukken match on key.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.extract.common import fold
+from kg.extract.common import slug
 from kg.model import Extraction
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", fold(s).replace("’", "'")).strip(" .,;:")
+    """'AI Verordening', 'AI-verordening' and 'ai verordening' are one name; "’" and "'" are one mark."""
+    return slug(s)
 
 
 @dataclass(frozen=True, slots=True)

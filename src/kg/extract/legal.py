@@ -70,11 +70,34 @@ _EU_COMPOUND = re.compile(r"(?<![\w])(?P<w>(?:[A-Za-z0-9][\w\-]*?)[-]?(?P<h>rich
 _EU_BEFORE = re.compile(rf"(?<![\w-])(?P<w>(?:[a-z]-)?{_CAPW}{_SP}(?P<h>Verordening|Richtlijn))(?![\w-])")
 _EU_AFTER = re.compile(rf"(?<![\w-])(?P<w>(?:[Ee]uropese{_SP})?(?P<h>[Rr]ichtlijn|[Vv]erordening){_SP}(?P<n>(?:\(\w+\){_SP})?[A-ZÀ-Ý][\w\-]*(?:{_SP}(?:en|van|voor|[a-zà-ÿ]+|[A-ZÀ-Ý][\w\-]*)){{0,5}}))")
 _PACT = re.compile(rf"(?<![\w-])(?P<w>(?:Europe(?:es|se){_SP})?(?:[A-ZÀ-Ý][\w\-]*{_SP}(?:en{_SP})?){{1,4}}Pact)(?![\w-])")
+# "Cyberbeveiligingswet", "Asielnoodmaatregelenwet 2022": a name that is itself a law's title
+_COMPOUND_TITLE = re.compile(r"[A-ZÀ-Ý][\w’'\-]*wet(?:{_SP}(?:19|20)\d\d)?$".replace("{_SP}", _SP))
+# a bill named in parentheses after its description: "het eerste wetsvoorstel (eerste vaststellingswet)",
+# "(Invoeringswet Omgevingswet)"; ordinals are part of such names
+_ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)"
+_PAREN_WET = re.compile(rf"\((?P<w>(?:{_ORDINAL}{_SP})?[a-zà-ÿ][a-zà-ÿ\-]{{3,}}wet)\)")
+# "het Europese anti-witwaspakket", "het EU-migratiepakket": a package of EU acts
+_EU_PACKAGE = re.compile(rf"(?<![\w-])(?P<w>(?:(?P<adj>Europe(?:se|es)){_SP}|EU-)(?P<n>[a-zà-ÿ][\w\-]*pakket))(?![\w-])")
+# packages of money or measures, not of legislation: "het Europese steunpakket"
+_NOT_LEGAL_PACKAGE = re.compile(r"(?:steun|hulp|herstel|maatregelen|investerings|compensatie|koopkracht|sanctie)-?pakket$")
+# "richtlijn Veerkrachtige kritieke entiteiten (de CER-richtlijn)": the short name an EU act is given
+_EU_SHORT_AFTER = re.compile(rf"^{_SP}?\((?:de|het){_SP}(?P<n>[\w\-]+-(?:richtlijn|verordening))\)")
 _GENERIC_EU_PREFIX = frozenset("eu eu- de deze die nieuwe europese europees verschillende".split())
 
 
 def _label(t: str) -> str:
     return t[0].upper() + t[1:] if len(t) > 1 and t[1].islower() else t
+
+
+def _bill_status(sentence: str) -> str:
+    """A bill's stage where its sentence says it: put out to consultation, else pending."""
+    return "in-consultation" if re.search(r"\bconsultatie\b", sentence) else "bill-pending"
+
+
+def _with_europese(text: str, s: int) -> int:
+    """Start of an EU act's name including an "Europese"/"Europees" the text puts before it."""
+    b = re.search(rf"(?<![\w-])Europe(?:se|es){_SP}$", text[:s])
+    return b.start() if b else s
 
 
 def _cand(kind_sub: str, cls: str, start: int, end: int, label: str, sstart: int, status: str | None = None) -> Candidate:
@@ -134,13 +157,17 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         if nxt[:1].islower() and (e >= len(text) or text[e] not in ".,;:)"):
             continue
         name = text[tpos:e]
-        if nxt[:1].isupper():
-            s = tpos
-            label = name
-        else:
-            s = m.start("t")
-            label = "Wetsvoorstel " + name
-        out.append(_cand("bill", "Bill", offset + s, offset + e, label, sstart, "bill-pending"))
+        if _COMPOUND_TITLE.match(name):
+            # "wetsvoorstel Cyberbeveiligingswet": the bill's own title (found above) is the name
+            for c in out:
+                if c.start == offset + tpos:
+                    c.subkind, c.cls, c.status = "bill", "Bill", "bill-pending"
+            continue
+        # "wetsvoorstel Ondermijning II", "wetsvoorstel verhogen strafmaat drugsdelicten": a short name only
+        # identifies the bill together with the word "wetsvoorstel" (gold guidelines §3 (b))
+        s = m.start("t")
+        label = "Wetsvoorstel " + name
+        out.append(_cand("bill", "Bill", offset + s, offset + e, label, sstart, _bill_status(text)))
     for m in _EU_COMPOUND.finditer(text):
         w = m.group("w")
         prefix = w[: m.start("h") - m.start("w")].rstrip("-").lower()
@@ -154,8 +181,8 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         else:
             sub, cls = "eu-regulation", "EURegulation"
         s, e = m.start("w"), m.end("w")
-        # "Europese confiscatierichtlijn"
-        before = re.search(rf"(?:Europese|herziene){_SP}$", text[:s])
+        # "de nieuwe Europese confiscatierichtlijn": "Europese" is part of the name as written
+        s = _with_europese(text, s)
         label = text[s:e]
         out.append(_cand(sub, cls, offset + s, offset + e, _label(label), sstart, "in-force"))
     for rx in (_EU_BEFORE, _EU_AFTER):
@@ -171,8 +198,24 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
             if rx is _EU_BEFORE and text[s:e].split()[0].lower() in _GENERIC_EU_PREFIX:
                 continue
             label = text[s:e]
+            short = _EU_SHORT_AFTER.match(text[e:])
+            if short:
+                # a descriptive name followed by the act's short name: the short name is the label, so that
+                # "richtlijn Netwerk- en informatiebeveiliging (de NIS2-richtlijn)" is the NIS2 directive
+                label = short.group("n")
             out.append(_cand(sub, cls, offset + s, offset + e, _label(label), sstart, "in-force"))
     for m in _PACT.finditer(text):
         s, e = m.start("w"), m.end("w")
         out.append(_cand("eu-package", "EUAct", offset + s, offset + e, text[s:e], sstart, "adopted"))
+    for m in _EU_PACKAGE.finditer(text):
+        if _NOT_LEGAL_PACKAGE.search(m.group("n")):
+            continue
+        s, e = m.start("w"), m.end("w")
+        # the label without article: "het Europese anti-witwaspakket" -> "Europees anti-witwaspakket" (het-word)
+        label = ("Europees " + m.group("n")) if m.group("adj") else text[s:e]
+        out.append(_cand("eu-package", "EUAct", offset + s, offset + e, label, sstart, "adopted"))
+    for m in _PAREN_WET.finditer(text):
+        # capitalised titles in parentheses are found by _COMPOUND_WET; these are the lower-case ones
+        s, e = m.start("w"), m.end("w")
+        out.append(_cand("bill", "Bill", offset + s, offset + e, _label(text[s:e]), sstart, _bill_status(text)))
     return out
