@@ -29,6 +29,13 @@ class Gazetteer:
     abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # exact -> refs
     entries: dict[tuple[str, str], RefEntry] = field(default_factory=dict)
     firsts: set[str] = field(default_factory=set)  # compact first words of names: where a match may start
+    starts: set[str] = field(default_factory=set)  # firsts plus their inflected forms (first + suffix)
+
+    def _first(self, tok: str) -> None:
+        if tok not in self.firsts:
+            self.firsts.add(tok)
+            self.starts.add(tok)
+            self.starts.update(tok + x for x in _SUFFIXES)
 
     def add_name(self, name: str, ref: tuple[str, str]) -> None:
         if is_abbreviation(name):
@@ -41,7 +48,7 @@ class Gazetteer:
         full = "".join(toks)
         if len(full) < 3:
             return
-        self.firsts.add(toks[0])
+        self._first(toks[0])
         refs = self.names.setdefault(full, [])
         if ref not in refs:
             refs.append(ref)
@@ -62,7 +69,7 @@ class Gazetteer:
             toks = [compact(t) for t in WORD.findall(abbr)]
             full = "".join(toks)
             if len(full) >= 3:
-                self.firsts.add(toks[0])
+                self._first(toks[0])
                 r = self.names.setdefault(full, [])
                 if ref not in r:
                     r.append(ref)
@@ -111,18 +118,20 @@ def _abbr_lookup(g: Gazetteer, tok: str, nxt: tuple[int, int, str] | None, text:
 
 
 def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Candidate]:
-    """Reference names and abbreviations in ``text`` (a sentence); spans are absolute."""
+    """Reference names and abbreviations in ``text`` (a sentence); spans are absolute.
+
+    Every token where a name may start is tried, also inside a name already found: a later match that is
+    longer than the one it overlaps replaces it ("het kabinet" | "Kabinet Schoof"), so the result never overlaps.
+    """
     toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
     out: list[Candidate] = []
     n = len(toks)
-    names, prefixes, firsts, abbrs = g.names, g.prefixes, g.firsts, g.abbreviations
-    i = 0
-    while i < n:
+    names, prefixes, starts, abbrs = g.names, g.prefixes, g.starts, g.abbreviations
+    last_start, last_end = -1, -1  # span of the last match (relative)
+    for i in range(n):
         s0, e0, t0 = toks[i]
         f0 = _fold(t0)
-        if f0 not in firsts and t0 not in abbrs and not (
-            t0[-1:] == "s" and t0[:-1] in abbrs) and not any(f0.endswith(x) and f0[: -len(x)] in firsts for x in _SUFFIXES):
-            i += 1
+        if f0 not in starts and t0 not in abbrs and not (t0[-1:] == "s" and t0[:-1] in abbrs):
             continue
         best: tuple[int, list] | None = None  # (end offset in text, refs)
         acc = ""
@@ -152,25 +161,24 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Cand
                 break
             prev_end = ej
         abbr = _abbr_lookup(g, t0, toks[i + 1] if i + 1 < n else None, text, e0)
+        cand = None
         if abbr and (best is None or abbr[1] >= best[0]):
             refs, end = abbr
-            out.append(_cand(g, refs, offset + s0, offset + end, sentence_start, abbreviation=t0.rstrip("s") if t0 not in g.abbreviations else t0))
-            i = _next_index(toks, i, end)
-            continue
-        if best is not None:
+            if end > last_end:
+                cand = _cand(g, refs, offset + s0, offset + end, sentence_start, abbreviation=t0.rstrip("s") if t0 not in g.abbreviations else t0)
+        elif best is not None:
             end, refs = best
-            out.append(_cand(g, refs, offset + s0, offset + end, sentence_start))
-            i = _next_index(toks, i, end)
+            if end > last_end:
+                cand = _cand(g, refs, offset + s0, offset + end, sentence_start)
+        if cand is None:
             continue
-        i += 1
+        if s0 < last_end:  # overlaps the last match: the longer one stays
+            if end - s0 <= last_end - last_start:
+                continue
+            out.pop()
+        out.append(cand)
+        last_start, last_end = s0, end
     return out
-
-
-def _next_index(toks, i: int, end: int) -> int:
-    j = i + 1
-    while j < len(toks) and toks[j][0] < end:
-        j += 1
-    return j
 
 
 def _cand(g: Gazetteer, refs: list[tuple[str, str]], start: int, end: int, sentence_start: int, abbreviation: str | None = None) -> Candidate:
