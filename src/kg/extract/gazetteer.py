@@ -97,6 +97,12 @@ def build(reference: Reference) -> Gazetteer:
 _fold = lru_cache(maxsize=65536)(fold)
 
 
+def _proper(g: Gazetteer, refs: list[tuple[str, str]]) -> bool:
+    """Names of states are proper names: written with a capital and not inflected ("Japans" is not Japan)."""
+    e = g.entries.get(refs[0])
+    return e is not None and e.subkind == "foreign-state"
+
+
 def _gap_ok(text: str, a: int, b: int) -> bool:
     if b - a > 3:
         return False
@@ -149,7 +155,7 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Cand
                 for suf in _SUFFIXES:
                     if len(ft) > len(suf) + 1 and acc.endswith(suf):
                         refs = names.get(acc[: -len(suf)])
-                        if refs and (j > i or len(acc) - len(suf) >= 4):
+                        if refs and (j > i or len(acc) - len(suf) >= 4) and not _proper(g, refs):
                             best = (ej, refs)
                             break
             if acc not in prefixes and not (ft == "s" and j > i):
@@ -168,6 +174,8 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Cand
                 cand = _cand(g, refs, offset + s0, offset + end, sentence_start, abbreviation=t0.rstrip("s") if t0 not in g.abbreviations else t0)
         elif best is not None:
             end, refs = best
+            if _proper(g, refs) and not text[s0].isupper():
+                continue  # "chili", not Chili
             if end > last_end:
                 cand = _cand(g, refs, offset + s0, offset + end, sentence_start)
         if cand is None:
