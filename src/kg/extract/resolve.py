@@ -22,18 +22,40 @@ _RANK = {"reference": 3, "abbreviation": 2, "learned": 2, "pattern": 1}
 _DROP_LEAD = re.compile(r"^(?:de|het|Europese|Europees|Nederlandse|nieuwe|nationale)\s+", re.I)
 
 
+_COORD = re.compile(r"\s*(?:,|en|and|of|&)\s", re.I)
+
+
 def trim_swallowed(cands: list[Candidate], text: str) -> None:
-    refs = [c for c in cands if c.source == "reference"]
+    """Cut pattern names that ran into a known name.
+
+    "Landelijke Agenda Crisisbeheersing met de TK": cut before the connector that leads to the known name.
+    "Algemene Rekenkamer en Inspecties": a known name followed by a coordination is that name, not a longer one.
+    """
+    refs = sorted((c for c in cands if c.source == "reference"), key=lambda c: c.start)
+    rstarts = [r.start for r in refs]
     for c in cands:
         if c.source != "pattern":
             continue
-        for r in refs:
-            if c.start < r.start and r.end <= c.end:
+        i = bisect_right(rstarts, c.start - 1)
+        while i < len(refs) and refs[i].start < c.end:
+            r = refs[i]
+            i += 1
+            if r.end > c.end:
+                continue
+            if r.start == c.start and r.end < c.end and _COORD.match(text, r.end) and r.kind == c.kind:
+                c.end = r.end
+                c.label = text[c.start:c.end].strip()
+                break
+            if c.start < r.start:
                 inner = text[c.start:r.start]
-                m = re.search(r"\s((?:(?:%s)\s+)+)$" % "|".join(sorted(CONNECTORS)), inner)
+                m = _TAIL.search(inner)
                 if m and m.group(1).split()[0] in ("met", "bij", "in", "op", "tegen", "en", "aan", "voor"):
                     c.end = c.start + m.start()
+                    c.label = text[c.start:c.end].strip()
                     break
+
+
+_TAIL = re.compile(r"\s((?:(?:%s)\s+)+)$" % "|".join(sorted(CONNECTORS)))
 
 
 def choose(cands: list[Candidate]) -> list[Candidate]:
