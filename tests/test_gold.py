@@ -18,7 +18,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "gold"
 CORPUS_DIR = REPO.parent / "shared" / "corpus"
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))
+# short excerpts in the same format (tests/data/excerpts/, other ministries) with their gold in tests/gold/excerpts/
+EXCERPT_DIR = REPO / "tests" / "data" / "excerpts"
+GOLD_FILES = sorted(GOLD_DIR.glob("*.json")) + sorted((GOLD_DIR / "excerpts").glob("*.json"))
 
 ORG_SUBKINDS = {
     "ministry", "agency", "zbo", "court", "judiciary", "parliament", "advisory-body", "supervisory-body", "police",
@@ -50,8 +52,10 @@ CITATION = re.compile(
 )
 
 
-def source_lines(gold: dict) -> list[str]:
-    path = CORPUS_DIR / gold["source"]
+def source_lines(gold: dict, gold_path: Path | None = None) -> list[str]:
+    """The annotated text's lines: a report in the corpus, or (for tests/gold/excerpts/) a test excerpt."""
+    base = EXCERPT_DIR if gold_path is not None and gold_path.parent.name == "excerpts" else CORPUS_DIR
+    path = base / gold["source"]
     assert path.is_file(), f"source text {path} not found"
     return path.read_text(encoding="utf-8").split("\n")
 
@@ -257,7 +261,7 @@ def gold_problems(gold: dict, lines: list[str]) -> list[str]:
 def gold_and_lines(request):
     raw = request.param.read_text(encoding="utf-8")
     gold = json.loads(raw)
-    return gold, source_lines(gold), raw
+    return gold, source_lines(gold, request.param), raw
 
 
 def test_there_is_a_gold_file():
@@ -341,5 +345,8 @@ def _mutations():
 def test_checker_catches_errors(gold_and_lines, name, mutate):
     gold, lines, _ = gold_and_lines
     broken = copy.deepcopy(gold)
-    mutate(broken)
+    try:
+        mutate(broken)
+    except (IndexError, StopIteration):
+        pytest.skip(f"{name}: this gold file has nothing to corrupt there (e.g. events not annotated)")
     assert gold_problems(broken, lines), f"checker missed the corruption {name}"
