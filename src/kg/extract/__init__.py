@@ -30,7 +30,7 @@ def _mask(report: Report) -> str:
     return report.text if chars is None else "".join(chars)
 
 
-def _phrase_candidates(masked: str, s_start: int, s_end: int) -> list[Candidate]:
+def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazetteer | None = None) -> list[Candidate]:
     out = []
     for p in phrases(masked[s_start:s_end], s_start):
         words = [w for _, _, w in p.words]
@@ -39,8 +39,16 @@ def _phrase_candidates(masked: str, s_start: int, s_end: int) -> list[Candidate]
             continue
         o = organisations.from_phrase(words, p.start, p.end, s_start, label)
         pr = programmes.from_phrase(words, p.start, p.end, s_start, label, p.trigger)
-        if o is None and p.trigger.lower() in ("eenheid", "dienst", "stichting", "commissie", "monitoringscommissie"):
+        if o is None and pr is None and p.trigger and organisations.named_by_trigger(p.trigger, words):
+            # "monitoringscommissie Schneiders": the body word is part of the name
+            t = p.trigger
+            o = Candidate("organisation", p.trigger_start, p.end, t[:1].upper() + t[1:] + " " + label,
+                          organisations.head_kind(t, organisations.HEADS)[1], "Organisation", None, "pattern", None, None, s_start)
+        elif o is None and p.trigger.lower() in ("eenheid", "dienst", "stichting"):
             o = Candidate("organisation", p.start, p.end, label, organisations.HEADS.get(p.trigger.lower(), "other-organisation"), "Organisation", None, "pattern", None, None, s_start)
+        if o and pr is None and g is not None and _slogan(words, g):
+            # "Politie voor Iedereen": a known body's name made into a title is an initiative, not a new body
+            pr, o = Candidate("programme", o.start, o.end, label, "programme", "Programme", None, "pattern", None, None, s_start), None
         if o and pr:
             io = organisations.classify(words, organisations.HEADS)
             ip = organisations.classify(words, programmes.HEADS)
@@ -53,6 +61,13 @@ def _phrase_candidates(masked: str, s_start: int, s_end: int) -> list[Candidate]
         if pr:
             out.append(pr)
     return out
+
+
+def _slogan(words: list[str], g: gazetteer.Gazetteer) -> bool:
+    """'Politie voor Iedereen': a one-word known organisation + 'voor'/'tegen' + capitalised words."""
+    if len(words) < 3 or words[1] not in ("voor", "tegen") or not all(w[:1].isupper() for w in words[2:]):
+        return False
+    return any(r[0] == "organisation" for r in g.names.get(compact(words[0]), ()))
 
 
 def _classify_long(text: str) -> tuple[str, str, str] | None:
@@ -73,12 +88,16 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
     year = ym.group() if ym else None
 
     cands: list[Candidate] = []
+    chambers: list[tuple[int, int]] = []
     defs: list[abbreviations.Definition] = []
     for s in sents:
         st = masked[s.start:s.end]
         cands += gazetteer.scan(g, st, s.start, s.start)
         cands += legal.find(st, s.start, s.start)
-        cands += _phrase_candidates(masked, s.start, s.end)
+        cands += _phrase_candidates(masked, s.start, s.end, g)
+        cands += organisations.institutions(st, s.start, s.start)
+        cands += organisations.lowercase_partnerships(st, s.start, s.start)
+        chambers += organisations.both_chambers(st, s.start)
         defs += abbreviations.find_definitions(st, s.start, s.start)
     resolve.trim_swallowed(cands, masked)
     for c in cands:
@@ -139,6 +158,8 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
             long = (before[-1] if before else opts[0])[1]
             c.kind, c.key, c.label, c.subkind, c.cls, c.status = long.kind, long.key, long.label, long.subkind, long.cls, long.status
     final = resolve.choose(cands)
+    if chambers:
+        final = _both_chambers(final, chambers, g, sents)
 
     ex = Extraction()
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
@@ -188,6 +209,24 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
         ex.relations += relations.implements(psents, ex.entities)
     ex.relations = list({(r.subject, r.predicate, r.object, r.start): r for r in ex.relations}.values())
     return ex
+
+
+def _both_chambers(final: list[Candidate], spans: list[tuple[int, int]], g: gazetteer.Gazetteer, sents) -> list[Candidate]:
+    """'beide Kamers' names both chambers: one mention of each instead of whatever the scan made of 'Kamers'."""
+    refs = [r for name in ("Tweede Kamer der Staten-Generaal", "Eerste Kamer der Staten-Generaal")
+            for r in g.names.get(compact(name), []) if r[0] == "organisation"]
+    if len(refs) < 2:
+        return final
+    starts = [s.start for s in sents]
+    out = [c for c in final if not (c.kind == "organisation" and any(c.start < b and a < c.end for a, b in spans))]
+    from bisect import bisect_right
+
+    for a, b in spans:
+        sstart = starts[bisect_right(starts, a) - 1] if starts else 0
+        for ref in refs:
+            e = g.entries[ref]
+            out.append(Candidate("organisation", a, b, e.label, e.subkind, e.cls, e.key, "reference", e.status, None, sstart))
+    return sorted(out, key=lambda c: (c.start, c.kind))
 
 
 def _with_abbr(e: Entity, abbr: str) -> Entity:

@@ -8,6 +8,8 @@ the ones it lacks.
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.common import Candidate
 
 # head word (end of a compound, lower case) -> organisation kind
@@ -27,7 +29,8 @@ HEADS: dict[str, str] = {
     "kenniscentrum": "research-institute",
     "team": "other-organisation", "unit": "other-organisation", "organisatie": "other-organisation",
     "steunpunt": "other-organisation", "coalitie": "partnership", "alliantie": "partnership",
-    "samenwerkingsverband": "partnership", "taskforce": "other-organisation",
+    "samenwerkingsverband": "partnership", "taskforce": "other-organisation", "knooppunt": "partnership",
+    "netwerk": "partnership", "werkgroep": "other-organisation", "kwartiermaker": "other-organisation",
     "gemeente": "local-government", "provincie": "local-government", "veiligheidsregio": "local-government",
     "waterschap": "local-government",
 }
@@ -59,12 +62,18 @@ def head_kind(word: str, heads: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
+# coordinations join the words of one name ("Hit and Run Postteam", "Detentie & Re-integratie"): the head
+# may come after them; any other connector ends the part of the name where the head is looked for
+_COORDINATORS = frozenset(("en", "and", "&"))
+
+
 def classify(words: list[str], heads: dict[str, str]) -> tuple[int, str, str] | None:
-    """Index of the head word in a name phrase (before its first connector), head and kind."""
+    """Index of the head word in a name phrase (before its first non-coordinating connector), head and kind."""
     from kg.extract.phrases import CONNECTORS
 
     for i, w in enumerate(words):
-        if w.lower() in CONNECTORS and i > 0:
+        lw = w.lower()
+        if lw in CONNECTORS and i > 0 and lw not in _COORDINATORS:
             break
         hk = head_kind(w, heads)
         if hk:
@@ -77,8 +86,76 @@ def from_phrase(words: list[str], start: int, end: int, sstart: int, label: str)
     if hit is None:
         return None
     i, head, kind = hit
-    if len(words) == 1 and words[0].lower() == head:
-        return None  # a bare "Raad", "Kamer", "Dienst": not a name
+    if len(words) == 1 and words[0].lower() == head and not is_compound_head(head):
+        return None  # a bare "Raad", "Kamer", "Dienst": not a name (a bare "Adviescommissie" may be one)
     if any(w.lower().startswith(("europe", "eu")) for w in words[: i + 1]) and kind in ("advisory-body", "agency", "court", "supervisory-body"):
         kind = "eu-institution" if kind in ("advisory-body", "court") else "eu-agency"
     return Candidate("organisation", start, end, label, kind, "Organisation", None, "pattern", None, None, sstart)
+
+
+def is_compound_head(word: str) -> bool:
+    """'adviescommissie', 'monitoringscommissie': a head that is itself a compound of a shorter head."""
+    w = word.lower()
+    return any(w.endswith(h) and len(w) - len(h) >= _MIN_COMPOUND for h in HEADS if h != w)
+
+
+def named_by_trigger(trigger: str, words: list[str]) -> bool:
+    """'monitoringscommissie Schneiders', 'commissie Remkes': a lower-case body word plus a proper name is one
+    name, the body word included. Only for a compound body word or a bare 'commissie', and only before a
+    name that is not an acronym (that would be a known body: 'toezichthouder AP')."""
+    t = trigger.lower()
+    hk = head_kind(t, HEADS)
+    if hk is None or hk[1] not in ("advisory-body", "other-organisation", "partnership"):
+        return False
+    if not (t == "commissie" or len(t) - len(hk[0]) >= _MIN_COMPOUND):
+        return False
+    return 1 <= len(words) <= 2 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+# Establishments of the prison service and other justice institutions: "PI Vught", "JJI De Haven",
+# "Justitieel Complex Zeist", "Penitentiaire Inrichting Alphen aan den Rijn". The short form is expanded in
+# the label.
+_INSTITUTION_TYPES = {
+    "PI": "Penitentiaire Inrichting", "JJI": "Justitiële Jeugdinrichting", "JC": "Justitieel Complex",
+    "FPC": "Forensisch Psychiatrisch Centrum", "PPC": "Penitentiair Psychiatrisch Centrum",
+    "Penitentiaire Inrichting": "Penitentiaire Inrichting",
+    "Justitiële Jeugdinrichting": "Justitiële Jeugdinrichting", "Justitieel Complex": "Justitieel Complex",
+    "Detentiecentrum": "Detentiecentrum", "Forensisch Psychiatrisch Centrum": "Forensisch Psychiatrisch Centrum",
+    "Penitentiair Psychiatrisch Centrum": "Penitentiair Psychiatrisch Centrum",
+}
+_PLACE = r"(?:(?:De|Het|Den|Ter|'t)\s)?[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s(?:aan\s(?:den|de)|op\sden)\s[A-Z][\w’'-]+|\s[A-Z][a-z][\w’'-]*)*"
+_INSTITUTION = re.compile(
+    r"(?<![\w-])(?P<t>%s)\s(?P<p>%s)" % ("|".join(sorted(map(re.escape, _INSTITUTION_TYPES), key=len, reverse=True)), _PLACE)
+)
+
+
+def institutions(text: str, offset: int, sstart: int) -> list[Candidate]:
+    out = []
+    for m in _INSTITUTION.finditer(text):
+        label = f"{_INSTITUTION_TYPES[m.group('t')]} {m.group('p')}"
+        out.append(Candidate("organisation", offset + m.start(), offset + m.end(), label, "agency", "Organisation", None, "pattern", None, None, sstart))
+    return out
+
+
+# A named partnership written in lower case after a capitalised adjective: "de Europese coalitie tegen
+# georganiseerde criminaliteit", "het Internationale netwerk van toezichthouders" (article required).
+_ADJ = "Europese|Internationale|Mondiale|Nationale|Landelijke|Regionale|Nederlandse|Caribische|Trans-Atlantische|Benelux"
+_LC_PARTNERSHIP = re.compile(
+    r"(?<![\w-])(?:[Dd]e|[Hh]et)\s(?P<n>(?:%s)\s(?:coalitie|alliantie|samenwerkingsverband|partnerschap|netwerk)"
+    r"(?:\s(?:tegen|voor|van|ter)\s(?!de\b|het\b|een\b)(?:[a-zë]{4,}e\s){0,2}(?!de\b|het\b|een\b)[a-zë]{3,}(?![\w-])))" % _ADJ
+)
+
+
+def lowercase_partnerships(text: str, offset: int, sstart: int) -> list[Candidate]:
+    out = []
+    for m in _LC_PARTNERSHIP.finditer(text):
+        out.append(Candidate("organisation", offset + m.start("n"), offset + m.end("n"), m.group("n"), "partnership", "Organisation", None, "pattern", None, None, sstart))
+    return out
+
+
+_BOTH_CHAMBERS = re.compile(r"(?<![\w-])[Bb]eide\s+Kamers(?:\s+der\s+Staten-Generaal)?(?![\w-])")
+
+
+def both_chambers(text: str, offset: int) -> list[tuple[int, int]]:
+    """'beide Kamers': one mention of each chamber of the Staten-Generaal (gold README §2)."""
+    return [(offset + m.start(), offset + m.end()) for m in _BOTH_CHAMBERS.finditer(text)]

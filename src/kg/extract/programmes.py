@@ -23,7 +23,7 @@ HEADS: dict[str, str] = {
     "project": "project", "aanpak": "approach", "offensief": "approach", "visie": "vision", "fonds": "fund",
     "kader": "other-initiative", "kwaliteitskader": "other-initiative", "beleidskader": "other-initiative",
     "responsekader": "other-initiative", "scenario": "other-initiative", "overleg": "other-initiative",
-    "regeling": "other-initiative", "netwerk": "other-initiative",
+    "regeling": "other-initiative",
 }
 # lower-case words that introduce a programme's name
 TRIGGERS: dict[str, str] = {
