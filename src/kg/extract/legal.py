@@ -21,21 +21,33 @@ _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
 # words that end a law's title: verbs, clause openers and time words
 STOP = frozenset(
     """is was zijn werd worden wordt werden heeft hebben had trad treedt treden gaat ging gingen kan kon
-    konden moet moeten zal zullen zou zouden naar die dat dit deze om als door alsnog ook nog niet wel aan
+    konden moet moeten zal zullen zou zouden naar die dat dit deze om als alsnog ook nog niet wel aan
+    we wij ik zij hij
     en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
     stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
     voorziet regelt bevat betreft beoogt moest mocht konden
     """.split()
 )
 _TITLE_WORD = re.compile(r"[\w’'\-/]+")
-_STOP_PAIRS = ("in werking", "in consultatie", "in de tweede", "in de eerste", "op basis", "in het kader", "in 20", "in 19", "op 1", "in januari", "met ingang")
+_STOP_PAIRS = ("in werking", "in consultatie", "in de tweede", "in de eerste", "op basis", "in het kader", "in 20", "in 19",
+               "op 1", "in januari", "met ingang", "in bij", "bij de tweede", "bij de eerste", "bij beide")
+# a subject pronoun after a word makes that word the finite verb of an inverted clause: "Met de Wet X
+# implementeren we ...", "Met het wetsvoorstel Y maken we ..." — the title ends before the verb
+_PRONOUN_AFTER = re.compile(r"[\w’'\-]+[ \u00a0](?:we|wij|ik|zij|hij|men)\b")
+# "door" ends a title before a named actor ("... aangenomen door de Tweede Kamer"), not inside one
+# ("Wet allocatie arbeidskrachten door intermediairs")
+_DOOR_ACTOR = re.compile(r"door[ \u00a0](?:(?:de|het)[ \u00a0])?[A-ZÀ-Ý]")
+# a preposition with an article starts a phrase after a lower-case EU title ("Richtlijn hernieuwbare
+# energie voor de vervoerssector"); without one it is part of the title ("... voor alternatieve brandstoffen")
+_PREP_ARTICLE = re.compile(r"(?:voor|van|in|op|bij|met|over|tot|uit)[ \u00a0](?:de|het|een|deze|dit|die|ons|onze)\b")
 
 
-def _title(text: str, pos: int, max_words: int = 14) -> int:
+def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = False) -> int:
     """End of a law title that starts at ``pos``: up to punctuation or a stop word."""
     end = pos
     i = pos
     count = 0
+    prev = ""
     while count < max_words:
         m = _TITLE_WORD.match(text, i)
         if not m:
@@ -44,8 +56,18 @@ def _title(text: str, pos: int, max_words: int = 14) -> int:
         rest = text[m.start():m.start() + 20].lower()
         if w in STOP or any(rest.startswith(p) for p in _STOP_PAIRS):
             break
-        if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
+        if count and _PRONOUN_AFTER.match(text, m.start()):
             break
+        if w == "door" and _DOOR_ACTOR.match(text, m.start()):
+            break
+        if prep_article_stops and count and _PREP_ARTICLE.match(text, m.start()):
+            break
+        if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
+            # "Wet werkelijk rendement box 3": a small number after a lower-case noun ends the title
+            if count and re.fullmatch(r"\d{1,2}", w) and prev.isalpha() and prev.islower():
+                end = m.end()
+            break
+        prev = m.group()
         end = m.end()
         count += 1
         if m.end() < len(text) and text[m.end()] not in " \u00a0":
@@ -77,6 +99,17 @@ _COMPOUND_TITLE = re.compile(r"[A-ZÀ-Ý][\w’'\-]*wet(?:{_SP}(?:19|20)\d\d)?$"
 _ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende)"
 _PAREN_WET = re.compile(rf"\((?P<w>(?:{_ORDINAL}{_SP})?[a-zà-ÿ][a-zà-ÿ\-]{{3,}}wet)\)")
 # "het Europese anti-witwaspakket", "het EU-migratiepakket": a package of EU acts
+# "de Richtlijn hernieuwbare energie", "de Verordening markten in cryptoactiva (MiCA)": a capitalised head
+# followed by a lower-case title (a lower-case head with a lower-case phrase is a description, not a name)
+_EU_HEAD_LOWER = re.compile(rf"(?<![\w-])(?P<w>(?:[Ee]uropese{_SP})?(?P<h>Richtlijn|Verordening){_SP}(?P<n>[a-zà-ÿ][\w’'\-]+))")
+# English names: "Corporate Sustainability Reporting Directive", "Digital Operational Resilience Regulation"
+_EU_ENGLISH = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z][a-z]+{_SP}){{1,6}}(?P<h>Directive|Regulation))(?![\w-])")
+# generic compounds that need their complement: "Implementatiewet richtlijn duurzaamheidsrapportering",
+# "Invoeringswet Omgevingswet", "Verzamelwet SZW 2025"
+_GENERIC_WET = re.compile(
+    rf"(?<![\w-])(?P<w>(?:Implementatie|Invoerings|Aanpassings|Verzamel|Reparatie|Uitvoerings|Goedkeurings|Aanvullings|"
+    rf"Vaststellings|Intrekkings|Wijzigings|Veeg|Spoed)wet){_SP}(?=[\w])"
+)
 _EU_PACKAGE = re.compile(rf"(?<![\w-])(?P<w>(?:(?P<adj>Europe(?:se|es)){_SP}|EU-)(?P<n>[a-zà-ÿ][\w\-]*pakket))(?![\w-])")
 # packages of money or measures, not of legislation: "het Europese steunpakket"
 _NOT_LEGAL_PACKAGE = re.compile(r"(?:steun|hulp|herstel|maatregelen|investerings|compensatie|koopkracht|sanctie)-?pakket$")
@@ -87,6 +120,16 @@ _GENERIC_EU_PREFIX = frozenset("eu eu- de deze die nieuwe europese europees vers
 
 def _label(t: str) -> str:
     return t[0].upper() + t[1:] if len(t) > 1 and t[1].islower() else t
+
+
+def _lower_bill_name(text: str, t_start: int, name: str) -> bool:
+    """A lower-case name after "wetsvoorstel" that does not run to punctuation is still a name when the bill
+    is definite ("het wetsvoorstel vlootvernieuwing binnenvaart naar ...") and the name is two or more words
+    none of which is a participle ("een wetsvoorstel voorbereid dat ...", "het wetsvoorstel ingediend")."""
+    words = name.split()
+    if len(words) < 2 or any(re.fullmatch(r"ge\w+[dt]|\w+(?:end|ende)", w) for w in words):
+        return False
+    return re.search(rf"(?:^|[ \u00a0])(?:het|Het){_SP}$", text[:t_start]) is not None
 
 
 def _bill_status(sentence: str) -> str:
@@ -154,7 +197,7 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         e = _title(text, tpos, max_words=8)
         if e <= tpos:
             continue
-        if nxt[:1].islower() and (e >= len(text) or text[e] not in ".,;:)"):
+        if nxt[:1].islower() and (e >= len(text) or text[e] not in ".,;:)") and not _lower_bill_name(text, m.start("t"), text[tpos:e]):
             continue
         name = text[tpos:e]
         if _COMPOUND_TITLE.match(name):
@@ -204,6 +247,34 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
                 # "richtlijn Netwerk- en informatiebeveiliging (de NIS2-richtlijn)" is the NIS2 directive
                 label = short.group("n")
             out.append(_cand(sub, cls, offset + s, offset + e, _label(label), sstart, "in-force"))
+    for m in _EU_HEAD_LOWER.finditer(text):
+        s, n0 = m.start("w"), m.start("n")
+        if m.group("n").lower() in STOP or m.group("n") in ("van", "de", "het", "voor", "over", "inzake", "betreffende", "tot", "en", "of"):
+            continue  # "Verordening van ...": a description, not a title
+        before = text[:m.start("w")].rstrip(" \u00a0")
+        if before and not re.search(r"(?:^|[\s(])(?:de|het|der|den|De|Het)$|[(:;,]$", before):
+            continue  # "de eIDAS Verordening zorgden voor ...": the head closes a name, it does not open one
+        e = _title(text, n0, 6, prep_article_stops=True)
+        if e <= n0:
+            continue
+        h = m.group("h").lower()
+        sub, cls = ("eu-directive", "EUDirective") if h == "richtlijn" else ("eu-regulation", "EURegulation")
+        s = _with_europese(text, s)
+        head = text[m.start("h"):e]
+        out.append(_cand(sub, cls, offset + s, offset + e, _label(head), sstart, "in-force"))
+    for m in _EU_ENGLISH.finditer(text):
+        s, e = m.start("w"), m.end("w")
+        first = m.group("w").split()[0]
+        if s == 0 and first in ("The", "This", "A"):
+            continue
+        sub, cls = ("eu-directive", "EUDirective") if m.group("h") == "Directive" else ("eu-regulation", "EURegulation")
+        out.append(_cand(sub, cls, offset + s, offset + e, text[s:e], sstart, "in-force"))
+    for m in _GENERIC_WET.finditer(text):
+        s, t0 = m.start("w"), m.end()
+        e = _title(text, t0, 8)
+        if e <= t0:
+            continue
+        out.append(_cand("law", "Law", offset + s, offset + e, text[s:e], sstart, None))
     for m in _PACT.finditer(text):
         s, e = m.start("w"), m.end("w")
         out.append(_cand("eu-package", "EUAct", offset + s, offset + e, text[s:e], sstart, "adopted"))
