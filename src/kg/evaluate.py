@@ -34,6 +34,8 @@ class KindScore:
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     scores: dict[str, KindScore] = field(default_factory=dict)
+    # the gold's "implements" pairs (Dutch law -> EU act) against the extracted kg:implements relations
+    implements: KindScore | None = None
 
     def __str__(self) -> str:
         return "\n".join(f"{k:13s} P={s.precision:.3f} R={s.recall:.3f} F={s.f1:.3f}" for k, s in sorted(self.scores.items()))
@@ -64,4 +66,29 @@ def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
             tuple(g[i].get("label") or g[i].get("id", "") for i in range(len(g)) if i not in set(found)),
             tuple(ex.entities[ref].label for ref in x if ref not in set(correct)),
         )
-    return Evaluation(scores)
+    return Evaluation(scores, _implements(ex, gold, surfaces))
+
+
+def _implements(ex: Extraction, gold: dict, surfaces: dict) -> KindScore | None:
+    pairs = gold.get("implements")
+    if pairs is None:
+        return None
+    legal = {e["label"]: {_norm(f) for f in [e["label"], *e.get("forms", [])]} for e in gold.get("entities", [])
+             if e.get("kind") == "legal"}
+
+    def gold_label(ref) -> str | None:
+        hits = [lab for lab, fs in legal.items() if fs & surfaces.get(ref, set())]
+        return hits[0] if len(hits) == 1 else (hits[0] if hits else None)
+
+    want = {(p["law"], p["eu_act"]) for p in pairs}
+    got = {}
+    for r in ex.relations:
+        if r.predicate == "implements":
+            key = (gold_label(r.subject), gold_label(r.object))
+            got[key] = f"{ex.entities[r.subject].label} -> {ex.entities[r.object].label}"
+    correct = [k for k in got if k in want]
+    p = len(correct) / len(got) if got else 1.0
+    rc = len(want & set(got)) / len(want) if want else 1.0
+    f = 2 * p * rc / (p + rc) if p + rc else 0.0
+    return KindScore("implements", p, rc, f, tuple(f"{a} -> {b}" for a, b in sorted(want - set(got))),
+                     tuple(v for k, v in got.items() if k not in want))

@@ -7,17 +7,25 @@ import re
 
 from kg.model import Mention, Relation
 
-_IMPLEMENT = re.compile(r"implement|omzet|invoering van|ter uitvoering", re.I)
+_IMPLEMENT = re.compile(r"implement|omzet|zetten\b.*\bom\b|invoering van|ter uitvoering", re.I)
+# "Met deze wet implementeren we de richtlijn ...": the law is the one named just before
+_ANAPHOR = re.compile(r"\b(?:deze|die|dit|dat)\s+(?:wet|wetsvoorstel|wetten|wetsvoorstellen|implementatiewet)\b", re.I)
 
 
 def implements(paragraph_sents: list[tuple[int, str, list[Mention]]], entities) -> list[Relation]:
     """Pairs Dutch laws/bills with the EU directives named in the same or an earlier sentence of the paragraph."""
     out: list[Relation] = []
     eu_seen: list[Mention] = []
+    nl_seen: list[Mention] = []
     for sstart, stext, ms in paragraph_sents:
         legal = [m for m in ms if m.kind == "legal"]
         eu = [m for m in legal if entities[("legal", m.key)].cls in ("EUDirective", "EURegulation", "EUAct")]
         nl = [m for m in legal if entities[("legal", m.key)].cls in ("Law", "Bill", "Code", "GeneralAdministrativeOrder")]
+        anaphor_at = None
+        if not nl and eu and nl_seen and _IMPLEMENT.search(stext) and _ANAPHOR.search(stext):
+            nl = [nl_seen[-1]]  # "deze wet": the Dutch law named last before this sentence
+            anaphor_at = sstart + _ANAPHOR.search(stext).start()
+        nl_seen.extend(m for m in legal if m in nl or entities[("legal", m.key)].cls in ("Law", "Bill", "Code", "GeneralAdministrativeOrder"))
         if _IMPLEMENT.search(stext) and nl:
             targets = eu or eu_seen
             dirs = list(dict.fromkeys(m.key for m in targets))
@@ -29,7 +37,8 @@ def implements(paragraph_sents: list[tuple[int, str, list[Mention]]], entities) 
                     pairs = ((a, b) for a in laws for b in dirs)
                 for a, b in pairs:
                     first = next(m for m in nl if m.key == a)
-                    out.append(Relation(("legal", a), "implements", ("legal", b), sstart, first.start))
+                    at = anaphor_at if anaphor_at is not None else first.start
+                    out.append(Relation(("legal", a), "implements", ("legal", b), sstart, at))
         eu_seen.extend(eu)
     return out
 
