@@ -11,7 +11,7 @@ from collections import defaultdict
 from kg.extract import abbreviations, events, figures, gazetteer, legal, organisations, programmes, relations, resolve
 from kg.extract.common import Candidate, compact, slug
 from kg.extract.kamerstukken import parse_citations
-from kg.extract.phrases import phrases
+from kg.extract.phrases import FUNCTION_WORDS, phrases
 from kg.model import Citation, Entity, Extraction, Mention, Report
 from kg.reference import Reference, RefEntry
 
@@ -30,6 +30,10 @@ def _mask(report: Report) -> str:
     return report.text if chars is None else "".join(chars)
 
 
+_SUBJECT_OF = re.compile(r"(?<![\w-])(experiment|pilot|proef)\s+met\s+(?:de|het)\s+$", re.I)
+_POST_HEAD = re.compile(r"\s+([a-z]+)(?![\w-])")
+
+
 def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazetteer | None = None) -> list[Candidate]:
     out = []
     for p in phrases(masked[s_start:s_end], s_start):
@@ -46,6 +50,22 @@ def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazet
                           organisations.head_kind(t, organisations.HEADS)[1], "Organisation", None, "pattern", None, None, s_start)
         elif o is None and p.trigger.lower() in ("eenheid", "dienst", "stichting"):
             o = Candidate("organisation", p.start, p.end, label, organisations.HEADS.get(p.trigger.lower(), "other-organisation"), "Organisation", None, "pattern", None, None, s_start)
+        trig = p.trigger.lower() if p.trigger.lower() in programmes.TRIGGERS else ""
+        if o is None and (pr is not None or len(words) == 1):
+            # a name that goes on in lower case: "deelprogramma Burgergerichte overheid"
+            te = programmes.tail_end(masked, p.end, s_end, words, trig, FUNCTION_WORDS)
+            if te is not None:
+                sub = pr.subkind if pr is not None else (organisations.classify(words, programmes.HEADS) or (0, "", "other-initiative"))[2]
+                pr = Candidate("programme", p.start, te, masked[p.start:te], sub, "Programme", None, "pattern", None, None, s_start)
+        if o is None and pr is None and not p.sentence_initial:
+            before = masked[max(s_start, p.start - 40):p.start]
+            m = _SUBJECT_OF.search(before)
+            if m:  # "een experiment met de Regelrechter"
+                pr = Candidate("programme", p.start, p.end, label, programmes.TRIGGERS.get(m.group(1).lower(), "experiment"), "Programme", None, "pattern", None, None, s_start)
+            else:
+                m = _POST_HEAD.match(masked, p.end, s_end)
+                if m and len(words) >= 2 and m.group(1) in programmes.POST_HEADS:  # "Detentie & Re-integratie proces"
+                    pr = Candidate("programme", p.start, p.end, label, programmes.POST_HEADS[m.group(1)], "Programme", None, "pattern", None, None, s_start)
         if o and pr is None and g is not None and _slogan(words, g):
             # "Politie voor Iedereen": a known body's name made into a title is an initiative, not a new body
             pr, o = Candidate("programme", o.start, o.end, label, "programme", "Programme", None, "pattern", None, None, s_start), None
@@ -81,6 +101,7 @@ def _classify_long(text: str) -> tuple[str, str, str] | None:
 
 def extract(report: Report, *, reference: Reference) -> Extraction:
     g = gazetteer.build(reference)
+    known = programmes.known()
     text = report.text
     masked = _mask(report)
     sents = report.sentences()
@@ -96,6 +117,8 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
         cands += legal.find(st, s.start, s.start)
         cands += _phrase_candidates(masked, s.start, s.end, g)
         cands += organisations.institutions(st, s.start, s.start)
+        cands += [c for c in gazetteer.scan(known, st, s.start, s.start)
+                  if not c.label.isdigit() or programmes.plausible_number(masked, c.start, c.end)]
         cands += organisations.lowercase_partnerships(st, s.start, s.start)
         chambers += organisations.both_chambers(st, s.start)
         defs += abbreviations.find_definitions(st, s.start, s.start)
@@ -115,6 +138,7 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
             if d.long_start < 0:
                 continue
             ltext = masked[d.long_start:d.long_end]
+            long_end = d.long_end
             kinds = _classify_long(ltext)
             if long is not None and kinds is None:
                 pass
@@ -122,11 +146,14 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
                 after = masked[d.abbr_end + 1:d.abbr_end + 12]
                 trig = re.match(r"\)?-(\w+)", after)
                 if trig and trig.group(1).lower() in programmes.HEADS:
+                    # "Digital Travel Credential (DTC)-pilot": the name runs on to the head after the bracket
                     kinds = ("programme", programmes.HEADS[trig.group(1).lower()], "Programme")
+                    long_end = d.abbr_end + 1 + trig.end()
+                    ltext = f"{ltext.rstrip()}-{trig.group(1)}"
                 else:
                     continue
             if kinds is not None:
-                long = Candidate(kinds[0], d.long_start, d.long_end, ltext, kinds[1], kinds[2], None, "abbreviation", None, None, d.sentence_start)
+                long = Candidate(kinds[0], d.long_start, long_end, ltext, kinds[1], kinds[2], None, "abbreviation", None, None, d.sentence_start)
                 resolve.alias(long, g)
                 cands.append(long)
         defined[d.abbr].append((d.abbr_start, long))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _WORDS = re.compile(r"\S+")
 _LEAD = "(‘“\"'«[„"
 _TRAIL = ".,;:)’”\"'!?»]"
-CONNECTORS = frozenset("van voor de het der den en tegen op met in bij ter tot and of the for against on to".split())
+CONNECTORS = frozenset("& van voor de het der den en tegen op met in bij ter tot and of the for against on to".split())
 # capitalised only because they open a sentence
 FUNCTION_WORDS = CONNECTORS | frozenset(
     "een dit deze die dat ook daarom daarnaast samen binnen hiermee hierbij daarbij zo zij wij we ze hij "
@@ -23,6 +23,9 @@ FUNCTION_WORDS = CONNECTORS | frozenset(
     "doordat waarbij waarmee wel niet nog al alle elke ieder onze ons hun haar zijn er hier daar toen "
     "tegen nu vooral specifiek jaarlijks op over rond".split()
 )
+# an article does not join two capitalised words on its own ("stuurden de TK de Kamerbrief"); after a
+# preposition it does ("Raad voor de Kinderbescherming")
+_NOT_FIRST = frozenset(("de", "het", "the"))
 _YEARISH = re.compile(r"^(?:(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?|[IVX]{1,4}|\d(?:\.\d)?)$")
 
 
@@ -95,7 +98,7 @@ def phrases(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[P
                 j += 1
                 last_cap = j
                 continue
-            if w.lower() in CONNECTORS or ws[j][2].endswith("-"):
+            if (w.lower() in CONNECTORS and w.lower() not in _NOT_FIRST) or ws[j][2].endswith("-"):
                 # a connector only joins when a capitalised word follows (within two words)
                 k = j + 1
                 while k < n and k <= j + 3 and (ws[k][2].lower() in CONNECTORS or ws[k - 1][2].endswith("-")) and not is_cap(ws[k][2]) and not ws[k][3]:
