@@ -21,7 +21,7 @@ _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
 # words that end a law's title: verbs, clause openers and time words
 STOP = frozenset(
     """is was zijn werd worden wordt werden heeft hebben had trad treedt treden gaat ging gingen kan kon
-    konden moet moeten zal zullen zou zouden naar die dat dit deze om als alsnog ook nog niet wel aan
+    konden moet moeten zal zullen zou zouden die dat dit deze om als alsnog ook nog niet wel aan
     we wij ik zij hij
     en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
     stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
@@ -60,6 +60,8 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break
         if w == "door" and _DOOR_ACTOR.match(text, m.start()):
             break
+        if w == "naar" and not re.match(r"naar[ \u00a0](?!de\b|het\b|een\b|[A-ZÀ-Ý])\w", text[m.start():m.start() + 30]):
+            break  # "... naar de Raad van State" ends a title; "Wet werk en inkomen naar arbeidsvermogen" does not
         if prep_article_stops and count and _PREP_ARTICLE.match(text, m.start()):
             break
         if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
@@ -224,6 +226,11 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         else:
             sub, cls = "eu-regulation", "EURegulation"
         s, e = m.start("w"), m.end("w")
+        if prefix == "kader":
+            # a framework directive is named by its subject: "Kaderrichtlijn Water", "Kaderrichtlijn Mariene Strategie"
+            subj = re.match(rf"{_SP}([A-ZÀ-Ý][a-zà-ÿ]+(?:{_SP}[A-ZÀ-Ý][a-zà-ÿ]+)?)(?![\w-])", text[e:])
+            if subj:
+                e += subj.end()
         # "de nieuwe Europese confiscatierichtlijn": "Europese" is part of the name as written
         s = _with_europese(text, s)
         label = text[s:e]
