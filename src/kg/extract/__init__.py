@@ -111,17 +111,19 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
     cands: list[Candidate] = []
     chambers: list[tuple[int, int]] = []
     defs: list[abbreviations.Definition] = []
-    for s in sents:
-        st = masked[s.start:s.end]
-        cands += gazetteer.scan(g, st, s.start, s.start)
-        cands += legal.find(st, s.start, s.start)
-        cands += _phrase_candidates(masked, s.start, s.end, g)
-        cands += organisations.institutions(st, s.start, s.start)
-        cands += [c for c in gazetteer.scan(known, st, s.start, s.start)
+    # footnote texts are read like sentences: names there count too ("EL PAcCTO (Europe Latin America ...)")
+    units = [(s.start, s.end) for s in sents] + [(f.start, f.end) for f in report.footnotes]
+    for a, b in units:
+        st = masked[a:b]
+        cands += gazetteer.scan(g, st, a, a)
+        cands += legal.find(st, a, a)
+        cands += _phrase_candidates(masked, a, b, g)
+        cands += organisations.institutions(st, a, a)
+        cands += [c for c in gazetteer.scan(known, st, a, a)
                   if not c.label.isdigit() or programmes.plausible_number(masked, c.start, c.end)]
-        cands += organisations.lowercase_partnerships(st, s.start, s.start)
-        chambers += organisations.both_chambers(st, s.start)
-        defs += abbreviations.find_definitions(st, s.start, s.start)
+        cands += organisations.lowercase_partnerships(st, a, a)
+        chambers += organisations.both_chambers(st, a)
+        defs += abbreviations.find_definitions(st, a, a)
     resolve.trim_swallowed(cands, masked)
     for c in cands:
         resolve.alias(c, g)
@@ -171,8 +173,8 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
         else:
             local.add_name(masked[c.start:c.end], ref)
             local.add_name(c.label, ref)
-    for s in sents:
-        for c in gazetteer.scan(local, masked[s.start:s.end], s.start, s.start):
+    for a, b in units:
+        for c in gazetteer.scan(local, masked[a:b], a, a):
             c.source = "learned"
             c.key = c.key or None
             cands.append(c)

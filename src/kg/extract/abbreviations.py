@@ -45,10 +45,27 @@ def _initials_match(abbr: str, words: list[str]) -> bool:
     return True
 
 
+# "SHORT (long)": an acronym of one or two words before a bracketed name of three or more words
+_REVERSED = re.compile(r"(?<![\w-])(?P<a>(?:[A-Z]{2,}\s)?[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\s\((?P<l>[A-Z][^()]{10,}?)\)")
+
+
+def _initials_cover(abbr: str, words: list[str]) -> bool:
+    """Every capital of 'EL PAcCTO' is the initial of some word of the long form, the first one first."""
+    caps = [c for c in abbr if c.isupper()]
+    initials = {w[0].upper() for w in words if w[:1].isalpha()}
+    return bool(caps) and words[0][:1].upper() == caps[0] and set(caps) <= initials
+
+
 def find_definitions(text: str, offset: int, sstart: int) -> list[Definition]:
     out = []
+    for m in _REVERSED.finditer(text):
+        words = m.group("l").split()
+        if len(words) >= 3 and _initials_cover(m.group("a"), words):
+            out.append(Definition(m.group("a"), offset + m.start("l"), offset + m.end("l"), offset + m.start("a"), offset + m.end("a"), sstart))
     for m in _DEF.finditer(text):
         a = m.group("a")
+        if any(d.long_start == offset + m.start("a") for d in out):
+            continue  # the long form of a reversed definition
         if not _looks_abbr(a) or a.isdigit():
             continue
         before = text[: m.start()].rstrip()
