@@ -753,8 +753,7 @@ def _queries(shape: _Shape, subclasses) -> list[_Plan]:
             inner = select.replace("$this", "?this").replace("$PATH", path or "")
             if "$" in re.sub(r'"[^"]*"', "", inner):
                 raise UnsupportedShapeError(f"{shape.iri}: the SPARQL engine pre-binds only $this and $PATH")
-            out.append(("rows", f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}",
-                        ((comp, param),)))
+            out.append(("rows", _plan_sparql(focus, prefixes, inner), ((comp, param),)))
     if counts:
         tests = []
         for comp, n in counts:
@@ -775,6 +774,143 @@ def _queries(shape: _Shape, subclasses) -> list[_Plan]:
         out.append(("values", f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus} {pairs} "
                               f"{' '.join(binds)} FILTER({' || '.join(flags)}) }}", tuple(checks)))
     return out
+
+
+# Tokens of a SPARQL constraint's query, enough to see its basic graph pattern: strings, IRIs, variables,
+# prefixed names and punctuation. Anything else makes _plan_sparql leave the query as it is.
+_TOKEN = re.compile(r'''\s+|#[^\n]*|(?P<tok>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|[?$][A-Za-z0-9_]+'''
+                    r'''|[A-Za-z][A-Za-z0-9_-]*(?::(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?)?|:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|[0-9]+|&&|\|\||!=|<=|>=|.)''',
+                    re.S)
+_TERM = re.compile(r"[?$][A-Za-z0-9_]+|<[^>]*>|[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.-]*|:[A-Za-z0-9_.-]+|a")
+
+
+def _tokens(text: str) -> tuple[list[str], list[int], list[int]] | None:
+    """The tokens of a query, with where each starts and ends in the text."""
+    out, starts, ends, at = [], [], [], 0
+    while at < len(text):
+        m = _TOKEN.match(text, at)
+        if m is None:
+            return None
+        if m.group("tok") is not None:
+            out.append(m.group("tok"))
+            starts.append(m.start("tok"))
+            ends.append(m.end("tok"))
+        at = m.end()
+    return out, starts, ends
+
+
+def _balanced(toks: list[str], i: int, open_: str, close: str) -> int:
+    """The index after the bracket that closes toks[i] (== open_)."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j] == open_:
+            depth += 1
+        elif toks[j] == close:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise ValueError("unbalanced")
+
+
+def _plan_sparql(focus: str, prefixes: str, inner: str) -> str:
+    """The query for a SPARQL-based constraint (``inner``: its SELECT with ``?this`` for ``$this``).
+
+    The plain form joins the focus nodes with the constraint's own query, which Oxigraph evaluates on the
+    whole graph first. Two rewrites keep the answers and change the plan, where the query is a SELECT of
+    variables over triple patterns (``;`` and ``,`` allowed, terms only: no paths, literals or blank nodes)
+    and FILTERs, and nothing else:
+
+    - it reads the class of the focus node with a variable (``?this a ?class``, which otherwise lists the
+      type of everything): the focus nodes go into the query, first, so that each pattern is looked up for
+      them only;
+    - otherwise each triple pattern with a fixed predicate becomes a subquery, so that they are joined by
+      hashing instead of one index lookup per row and pattern (the patterns of a BGP are joined either way).
+    """
+    plain = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}"
+    tokens = _tokens(inner)
+    if not tokens or not tokens[0] or tokens[0][0].upper() != "SELECT":
+        return plain
+    toks, starts, ends = tokens
+    try:
+        where = toks.index("{")
+    except ValueError:
+        return plain
+    head = toks[1:where]
+    if head and head[-1].upper() == "WHERE":
+        head = head[:-1]
+    if head and head[0].upper() in ("DISTINCT", "REDUCED"):
+        head = head[1:]
+    if not head or not all(re.fullmatch(r"[?$][A-Za-z0-9_]+", t) for t in head):
+        return plain
+    try:
+        if _balanced(toks, where, "{", "}") != len(toks):  # GROUP BY, ORDER BY, LIMIT ... after the pattern
+            return plain
+    except ValueError:
+        return plain
+    body = toks[where + 1:-1]
+    triples: list[tuple[str, str, str]] = []
+    filters: list[str] = []
+    i = 0
+    try:
+        while i < len(body):
+            t = body[i]
+            if t == ".":
+                i += 1
+            elif t.upper() == "FILTER":
+                j = i + 1
+                if body[j] == "(":
+                    end = _balanced(body, j, "(", ")")
+                elif body[j].upper() == "NOT" and body[j + 1].upper() == "EXISTS" and body[j + 2] == "{":
+                    end = _balanced(body, j + 2, "{", "}")
+                elif body[j].upper() == "EXISTS" and body[j + 1] == "{":
+                    end = _balanced(body, j + 1, "{", "}")
+                else:
+                    return plain
+                filters.append(inner[starts[where + 1 + i]:ends[where + end]])
+                i = end
+            elif _TERM.fullmatch(t) and t != "a":
+                subject = t
+                i += 1
+                while True:
+                    pred, obj = body[i], body[i + 1]
+                    if not (_TERM.fullmatch(pred) and _TERM.fullmatch(obj)) or obj == "a":
+                        return plain
+                    triples.append((subject, pred, obj))
+                    i += 2
+                    while i < len(body) and body[i] == ",":
+                        if not _TERM.fullmatch(body[i + 1]) or body[i + 1] == "a":
+                            return plain
+                        triples.append((subject, pred, body[i + 1]))
+                        i += 2
+                    if i < len(body) and body[i] == ";":
+                        i += 1
+                        if i < len(body) and body[i] in (".", ";"):
+                            continue
+                        if i < len(body) and _TERM.fullmatch(body[i]):
+                            continue
+                    break
+            else:
+                return plain
+    except IndexError:
+        return plain
+    if not triples:
+        return plain
+    select = inner[:starts[where]]
+    rdf_type = (f"<{RDF}type>", "a", "rdf:type")
+    if any(s == "?this" and p in rdf_type and o.startswith(("?", "$")) for s, p, o in triples):
+        pattern = " . ".join(f"{s} {p} {o}" for s, p, o in triples)
+        return (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {{ {select} {{ {focus} {pattern} . "
+                f"{' '.join(filters)} }} }} }}")
+    parts = []
+    for s, p, o in triples:
+        names = [x for x in dict.fromkeys((s, p, o)) if x.startswith(("?", "$"))]
+        if p.startswith(("?", "$")) or not names:
+            parts.append(f"{s} {p} {o} .")
+        else:
+            parts.append(f"{{ SELECT {' '.join(names)} WHERE {{ {s} {p} {o} }} }}")
+    return (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {select} {{ {' '.join(parts)} "
+            f"{' '.join(filters)} }} }} }}")
 
 
 def _raw_rows(shape: _Shape, plan: _Plan, rows) -> Iterable[_RAW]:
