@@ -687,9 +687,10 @@ def _fail_test(shape: _Shape, comp: str, param: Any, subclasses) -> tuple[str, s
         if dt in _CASTABLE:
             ok += f" && COALESCE(isLiteral(<{dt}>(STR(?value))), false)"
         return "", f"!{ok})"
-    if comp == "Class":
+    if comp == "Class":  # the typed values found once and joined by hashing (not one lookup per value)
         classes = " ".join(f"<{c}>" for c in subclasses(param[1:-1]))
-        return "", f"NOT EXISTS {{ ?value <{RDF}type> ?_vc . VALUES ?_vc {{ {classes} }} }}"
+        return (f"OPTIONAL {{ SELECT DISTINCT ?value (true AS ?_okN) WHERE {{ ?value <{RDF}type> ?_vc . "
+                f"VALUES ?_vc {{ {classes} }} }} }}"), "!BOUND(?_okN)"
     if comp == "Pattern":
         flags = next((f for c, f in shape.constraints if c == "Flags"), "")
         return "", f"isBlank(?value) || !REGEX(STR(?value), {_lit(param)}, {_lit(flags)})"
@@ -744,7 +745,12 @@ def _queries(shape: _Shape, subclasses) -> list[_Plan]:
                 out.append(("rows", f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {param} }} }}",
                             ((comp, param),)))
         elif comp == "UniqueLang":
-            if param is True and path is not None:
+            if param is True and path is not None and _SIMPLE_PATH.fullmatch(path):
+                # two distinct values share a language (ignoring case): a group of more than one value
+                out.append(("rows", f"SELECT DISTINCT ?this WHERE {{ {focus} {{ SELECT ?this WHERE {{ ?this {path} ?value . "
+                                    f"FILTER(lang(?value) != \"\") }} GROUP BY ?this (LCASE(lang(?value)) AS ?_lang) "
+                                    f"HAVING (COUNT(DISTINCT ?value) > 1) }} }}", ((comp, param),)))
+            elif param is True and path is not None:
                 out.append(("rows", f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value . ?this {path} ?_v2 . "
                                     f"FILTER(!sameTerm(?value, ?_v2) && lang(?value) != \"\" "
                                     f"&& LCASE(lang(?value)) = LCASE(lang(?_v2))) }}", ((comp, param),)))
@@ -763,15 +769,19 @@ def _queries(shape: _Shape, subclasses) -> list[_Plan]:
     if checks:
         binds = []
         flags = []
+        joins = []
         for i, (comp, param) in enumerate(checks):
-            _extra, fail = _fail_test(shape, comp, param, subclasses)
+            extra, fail = _fail_test(shape, comp, param, subclasses)
+            extra, fail = extra.replace("?_okN", f"?_ok{i}"), fail.replace("?_okN", f"?_ok{i}")
+            if extra:
+                joins.append(extra)
             binds.append(f"BIND(COALESCE({fail}, false) AS ?_f{i})")
             flags.append(f"?_f{i}")
         if path is None:  # node shape: the focus node is the value node
             pairs = "BIND(?this AS ?value)"
         else:
             pairs = _path_pairs(path)
-        out.append(("values", f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus} {pairs} "
+        out.append(("values", f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus} {pairs} {' '.join(joins)} "
                               f"{' '.join(binds)} FILTER({' || '.join(flags)}) }}", tuple(checks)))
     return out
 
