@@ -22,7 +22,7 @@ _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
 STOP = frozenset(
     """is was zijn werd worden wordt werden heeft hebben had trad treedt treden gaat ging gingen kan kon
     konden moet moeten zal zullen zou zouden die dat dit deze om als alsnog ook nog niet wel aan
-    we wij ik zij hij
+    we wij ik zij hij wetsvoorstel wetsvoorstellen
     en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
     stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
     voorziet regelt bevat betreft beoogt moest mocht konden
@@ -60,6 +60,8 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break
         if w == "door" and _DOOR_ACTOR.match(text, m.start()):
             break
+        if m.group() == "Wet" and count and re.search(r"(?:^|[ \u00a0])(?:en|of)(?:[ \u00a0](?:de|het))?[ \u00a0]$", text[pos:m.start()]):
+            break  # "de Wet X en de Wet Y": a second title
         if w == "naar" and not re.match(r"naar[ \u00a0](?!de\b|het\b|een\b|[A-ZÀ-Ý])\w", text[m.start():m.start() + 30]):
             break  # "... naar de Raad van State" ends a title; "Wet werk en inkomen naar arbeidsvermogen" does not
         if prep_article_stops and count and _PREP_ARTICLE.match(text, m.start()):
@@ -108,10 +110,9 @@ _EU_HEAD_LOWER = re.compile(rf"(?<![\w-])(?P<w>(?:[Ee]uropese{_SP})?(?P<h>Richtl
 _EU_ENGLISH = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z][a-z]+{_SP}){{1,6}}(?P<h>Directive|Regulation))(?![\w-])")
 # generic compounds that need their complement: "Implementatiewet richtlijn duurzaamheidsrapportering",
 # "Invoeringswet Omgevingswet", "Verzamelwet SZW 2025"
-_GENERIC_WET = re.compile(
-    rf"(?<![\w-])(?P<w>(?:Implementatie|Invoerings|Aanpassings|Verzamel|Reparatie|Uitvoerings|Goedkeurings|Aanvullings|"
-    rf"Vaststellings|Intrekkings|Wijzigings|Veeg|Spoed)wet){_SP}(?=[\w])"
-)
+_GENERIC_HEADS = (r"(?:Implementatie|Invoerings|Aanpassings|Verzamel|Reparatie|Uitvoerings|Goedkeurings|Aanvullings|"
+                  r"Vaststellings|Intrekkings|Wijzigings|Veeg|Spoed)wet")
+_GENERIC_WET = re.compile(rf"(?<![\w-])(?P<w>{_GENERIC_HEADS}){_SP}(?=[\w])")
 _EU_PACKAGE = re.compile(rf"(?<![\w-])(?P<w>(?:(?P<adj>Europe(?:se|es)){_SP}|EU-)(?P<n>[a-zà-ÿ][\w\-]*pakket))(?![\w-])")
 # packages of money or measures, not of legislation: "het Europese steunpakket"
 _NOT_LEGAL_PACKAGE = re.compile(r"(?:steun|hulp|herstel|maatregelen|investerings|compensatie|koopkracht|sanctie)-?pakket$")
@@ -165,6 +166,8 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         tail = re.match(rf"{_SP}((?:19|20)\d\d|[A-ZÀ-Ý][a-zà-ÿ]+(?:{_SP}[A-ZÀ-Ý][a-zà-ÿ]+)?)(?![\w-])", text[e:])
         if tail and not re.match(r"[ \u00a0](?:De|Het|Een|In|Op|Dit|Deze)\b", text[e:]):
             e += tail.end()
+        if e == m.end("w") and re.fullmatch(_GENERIC_HEADS, w):
+            continue  # a bare "Implementatiewet" refers to a law described elsewhere: no name
         label = text[s:e]
         out.append(_cand("law", "Law", offset + s, offset + e, label, sstart, "in-force"))
     for m in _WET.finditer(text):
@@ -228,7 +231,7 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         s, e = m.start("w"), m.end("w")
         if prefix == "kader":
             # a framework directive is named by its subject: "Kaderrichtlijn Water", "Kaderrichtlijn Mariene Strategie"
-            subj = re.match(rf"{_SP}([A-ZÀ-Ý][a-zà-ÿ]+(?:{_SP}[A-ZÀ-Ý][a-zà-ÿ]+)?)(?![\w-])", text[e:])
+            subj = re.match(rf"{_SP}((?!(?:De|Het|Een|En|In|Op|Dit|Deze|Die)\b)[A-ZÀ-Ý][a-zà-ÿ]+(?:{_SP}[A-ZÀ-Ý][a-zà-ÿ]+)?)(?![\w-])", text[e:])
             if subj:
                 e += subj.end()
         # "de nieuwe Europese confiscatierichtlijn": "Europese" is part of the name as written
