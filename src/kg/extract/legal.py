@@ -250,7 +250,8 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
             sub, cls = ("eu-directive", "EUDirective") if h == "richtlijn" else ("eu-regulation", "EURegulation")
             if rx is _EU_BEFORE and text[s:e].split()[0].lower() in _GENERIC_EU_PREFIX:
                 continue
-            label = text[s:e]
+            # the label starts at the head: "Europese Richtlijn Tijdelijke Bescherming" -> "Richtlijn Tijdelijke Bescherming"
+            label = text[m.start("h"):e] if rx is _EU_AFTER else text[s:e]
             short = _EU_SHORT_AFTER.match(text[e:])
             if short:
                 # a descriptive name followed by the act's short name: the short name is the label, so that

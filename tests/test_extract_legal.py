@@ -1,0 +1,131 @@
+"""Unit tests of the legal-instrument patterns (kg.extract.legal.find), one sentence at a time.
+
+Each case is a sentence with the names the patterns must find in it (surface as written, and label), or must
+not find. They are written in general terms, not taken from one report: see tests/gold/README.md §3 for what
+counts as a named legal instrument.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import legal
+from kg.extract import relations
+from kg.model import Entity, Mention
+
+
+def found(sentence: str) -> dict[str, tuple[str, str]]:
+    """surface -> (label, subkind) of every candidate in the sentence."""
+    return {sentence[c.start:c.end]: (c.label, c.subkind) for c in legal.find(sentence, 0, 0)}
+
+
+POSITIVE = [
+    # bills named after "wetsvoorstel": the word belongs to the name (gold §3 b)
+    ("De TK nam het wetsvoorstel Nieuwe Psychoactieve stoffen aan.", "wetsvoorstel Nieuwe Psychoactieve stoffen",
+     "Wetsvoorstel Nieuwe Psychoactieve stoffen", "bill"),
+    ("Een mijlpaal is het wetsvoorstel Ondermijning II.", "wetsvoorstel Ondermijning II", "Wetsvoorstel Ondermijning II", "bill"),
+    ("In november stuurden we het wetsvoorstel vlootvernieuwing binnenvaart naar de Raad van State.",
+     "wetsvoorstel vlootvernieuwing binnenvaart", "Wetsvoorstel vlootvernieuwing binnenvaart", "bill"),
+    ("Met het wetsvoorstel Participatiewet in balans maken we de bijstand eenvoudiger.",
+     "wetsvoorstel Participatiewet in balans", "Wetsvoorstel Participatiewet in balans", "bill"),
+    # ... but a law's own title after "wetsvoorstel" is the name
+    ("In mei dienden we het wetsvoorstel Wet werkelijk rendement box 3 in bij de Tweede Kamer.",
+     "Wet werkelijk rendement box 3", "Wet werkelijk rendement box 3", "bill"),
+    # lower-case bill names in parentheses
+    ("De behandeling van het eerste wetsvoorstel (eerste vaststellingswet) is afgerond.", "eerste vaststellingswet",
+     "Eerste vaststellingswet", "bill"),
+    ("Een derde wetsvoorstel is in consultatie gegeven (eerste aanvullingswet).", "eerste aanvullingswet",
+     "Eerste aanvullingswet", "bill"),
+    # titles end before the verb of an inverted clause, not at the first lower-case word
+    ("Met de Wet implementatie EU-richtlijn toereikende minimumlonen zetten we de richtlijn om.",
+     "Wet implementatie EU-richtlijn toereikende minimumlonen", "Wet implementatie EU-richtlijn toereikende minimumlonen", "law"),
+    ("De Wet werk en inkomen naar arbeidsvermogen (WIA) blijft.", "Wet werk en inkomen naar arbeidsvermogen",
+     "Wet werk en inkomen naar arbeidsvermogen", "law"),
+    ("Het stelsel valt onder de Wet allocatie arbeidskrachten door intermediairs.",
+     "Wet allocatie arbeidskrachten door intermediairs", "Wet allocatie arbeidskrachten door intermediairs", "law"),
+    ("Met de Implementatiewet richtlijn duurzaamheidsrapportering zetten we de richtlijn om.",
+     "Implementatiewet richtlijn duurzaamheidsrapportering", "Implementatiewet richtlijn duurzaamheidsrapportering", "law"),
+    # EU acts
+    ("Het ging om het nieuwe Europese anti-witwaspakket.", "Europese anti-witwaspakket", "Europees anti-witwaspakket", "eu-package"),
+    ("We publiceerden de nieuwe Europese confiscatierichtlijn.", "Europese confiscatierichtlijn", "Europese confiscatierichtlijn", "eu-directive"),
+    ("We implementeren de Europese Richtlijn minimumbelasting.", "Europese Richtlijn minimumbelasting",
+     "Richtlijn minimumbelasting", "eu-directive"),
+    ("Sinds april is de Verordening infrastructuur voor alternatieve brandstoffen (AFIR) van toepassing.",
+     "Verordening infrastructuur voor alternatieve brandstoffen", "Verordening infrastructuur voor alternatieve brandstoffen",
+     "eu-regulation"),
+    ("Dit geldt voor de Richtlijn hernieuwbare energie voor de vervoerssector.", "Richtlijn hernieuwbare energie",
+     "Richtlijn hernieuwbare energie", "eu-directive"),
+    ("We zetten de Corporate Sustainability Reporting Directive (CSRD) om.", "Corporate Sustainability Reporting Directive",
+     "Corporate Sustainability Reporting Directive", "eu-directive"),
+    ("De doelen van de Kaderrichtlijn Water zijn nog niet gehaald.", "Kaderrichtlijn Water", "Kaderrichtlijn Water", "eu-directive"),
+    # a descriptive EU name followed by its short name takes the short name as label
+    ("Het gaat om de herziening van de richtlijn Netwerk- en informatiebeveiliging (de NIS2-richtlijn).",
+     "richtlijn Netwerk- en informatiebeveiliging", "NIS2-richtlijn", "eu-directive"),
+    ("We noemen de Wet computercriminaliteit III en de Wet Bibob.", "Wet computercriminaliteit III", "Wet computercriminaliteit III", "law"),
+]
+
+
+@pytest.mark.parametrize("sentence,surface,label,subkind", POSITIVE, ids=[p[1] for p in POSITIVE])
+def test_pattern_finds(sentence, surface, label, subkind):
+    got = found(sentence)
+    assert surface in got, got
+    assert got[surface] == (label, subkind)
+
+
+NEGATIVE = [
+    # descriptions, not names (gold §3)
+    ("We hebben een wetsvoorstel voorbereid dat de regels vereenvoudigt.", None),
+    ("Het wetsvoorstel ingediend in mei regelt de heffing.", None),
+    ("Het wetsvoorstel kan op steun rekenen.", None),
+    ("Het wetsvoorstel om meer vormen van spionage strafbaar te stellen ligt bij de Kamer.", None),
+    ("Met het nieuwe wetsvoorstel zorgen we voor meer duidelijkheid.", None),
+    ("De Implementatiewet is in voorbereiding.", None),
+    ("Volgens de richtlijn hernieuwbare energie moeten we meer doen.", None),  # lower-case head + lower-case words
+    ("De Europese Verordening betreffende de interne markt werd herzien.", None),
+    ("De Richtlijn van de Raad werd herzien.", None),
+    ("Het Europese steunpakket voor Oekraïne werd verlengd.", None),
+    ("Het voorstel (de nieuwe wet) volgt.", None),
+    ("Het eerste deel (eerste tranche) volgt.", None),
+    # the head of "de eIDAS Verordening" closes that name: it does not open "Verordening zorgden voor ..."
+    ("Vooral de eIDAS Verordening zorgden voor verplichtingen.", "Verordening zorgden"),
+    ("We stuurden de Wet kwaliteitsborging naar de Tweede Kamer.", "Wet kwaliteitsborging naar"),
+    ("Het wetsvoorstel werd aangenomen door de Tweede Kamer.", None),
+]
+
+
+@pytest.mark.parametrize("sentence,bad", NEGATIVE, ids=[n[0][:40] for n in NEGATIVE])
+def test_pattern_does_not_find(sentence, bad):
+    got = found(sentence)
+    if bad is None:
+        assert not got, got
+    else:
+        assert not any(s.startswith(bad) for s in got), got
+
+
+def test_bill_status_from_its_sentence():
+    c = legal.find("Een derde wetsvoorstel is in formele consultatie gegeven (eerste aanvullingswet).", 0, 0)
+    assert [x.status for x in c] == ["in-consultation"]
+    c = legal.find("De Raad van State adviseerde over het wetsvoorstel verhogen strafmaat drugsdelicten.", 0, 0)
+    assert [x.status for x in c] == ["bill-pending"]
+
+
+def _ent(key: str, cls: str) -> Entity:
+    return Entity(kind="legal", key=key, label=key, cls=cls, subkind="law")
+
+
+def test_implements_through_an_anaphor():
+    """"Met deze wet implementeren we de richtlijn ...": the law is the one named in the sentence before."""
+    ents = {("legal", "wet-x"): _ent("wet-x", "Law"), ("legal", "richtlijn-y"): _ent("richtlijn-y", "EUDirective")}
+    s1, s2 = "Sinds 1 januari geldt de Wet X.", "Met deze wet implementeren we de Richtlijn Y."
+    m1 = Mention("legal", "wet-x", 24, 29, "Wet X", 0)
+    m2 = Mention("legal", "richtlijn-y", 100 + 33, 100 + 44, "Richtlijn Y", 100)
+    rel = relations.implements([(0, s1, [m1]), (100, s2, [m2])], ents)
+    assert [(r.subject, r.object) for r in rel] == [(("legal", "wet-x"), ("legal", "richtlijn-y"))]
+    assert rel[0].sentence_start == 100 and 100 <= rel[0].start < 100 + len(s2)
+
+
+def test_no_implements_without_an_implementing_verb():
+    ents = {("legal", "wet-x"): _ent("wet-x", "Law"), ("legal", "richtlijn-y"): _ent("richtlijn-y", "EUDirective")}
+    s = "De Wet X en de Richtlijn Y gelden allebei."
+    ms = [Mention("legal", "wet-x", 3, 8, "Wet X", 0), Mention("legal", "richtlijn-y", 15, 26, "Richtlijn Y", 0)]
+    assert relations.implements([(0, s, ms)], ents) == []
