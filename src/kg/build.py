@@ -67,6 +67,7 @@ class _Done:
     path: str
     sha256: str
     ntriples: bytes | str  # UTF-8 N-Triples (bytes from a worker)
+    keys: bytes  # the triples' canonical-Turtle sort keys, sorted (kg.ntriples.turtle_key)
     triples: int
     entities: int
     mentions: int
@@ -88,7 +89,7 @@ def process_report(job: _Job) -> _Done:
     """Read, extract and serialise one report (runs in a worker process)."""
     from kg.extract import extract
     from kg.graph import report_triples
-    from kg.ntriples import ntriples
+    from kg.ntriples import ntriples, turtle_keys
     from kg.read import read_report
     from kg.reference import load_reference
 
@@ -97,13 +98,14 @@ def process_report(job: _Job) -> _Done:
         extraction = extract(report, reference=load_reference())
         triples = set(report_triples(report, extraction, base=job.base, meta=job.meta))
     except KgError as err:
-        return _Done(job.key, job.path, "", "", 0, 0, 0, error=str(err))
+        return _Done(job.key, job.path, "", "", b"", 0, 0, 0, error=str(err))
     warnings = [f"{job.path}:{w.line or '-'}: warning: {w.message}" for w in (*report.warnings, *extraction.warnings)]
     return _Done(
         key=job.key,
         path=job.path,
         sha256=report.sha256,
         ntriples=ntriples(sorted(triples)).encode("utf-8"),
+        keys=turtle_keys(triples),
         triples=len(triples),
         entities=len(extraction.entities),
         mentions=len(extraction.mentions),
@@ -180,16 +182,17 @@ def build(
             for job in todo:
                 yield process_report(job)
 
-    def written(done: Iterator[_Done]) -> Iterator[tuple[str, bytes]]:
+    def written(done: Iterator[_Done]) -> Iterator[tuple[str, bytes, bytes, dict]]:
         entities = 0
         for i, d in enumerate(done, 1):
             if d.error is not None:
                 errors.append(d.error)
             else:
                 data, d.ntriples = d.ntriples, ""
+                keys, d.keys = d.keys, b""
                 good.append(d)
                 entities += d.entities
-                yield minter.graph(d.key), data
+                yield minter.graph(d.key), data, keys, {"key": d.key, "sha256": d.sha256, "fingerprint": fp}
             if progress:
                 progress(f"built {i}/{len(todo)} reports, {entities} entities")
 
@@ -203,7 +206,8 @@ def build(
             raise InputError("no reports to build", hint="name report files, or list them in kg.toml")
     elif todo:
         store = st.open_store(store_dir)
-        for graph, data in written(results_stream()):
+        for graph, data, keys, meta in written(results_stream()):
+            st.write_keys(store_dir, graph, keys, meta)  # first: see kg.store.KEYS_INDEX
             st.replace_graph(store, graph, data)
         store.flush()
         del store

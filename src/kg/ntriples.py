@@ -111,6 +111,23 @@ def turtle_sort_key(t: Triple) -> tuple:
     return (_sort_key(t[0]), t[1] != RDF_TYPE, t[1], _sort_key(t[2]))
 
 
+_SEP = "\x00"  # below every character of an N-Triples term, so that key order is the tuple order
+
+
+def turtle_key(s: str, p: str, o: str) -> str:
+    """One line (with its newline) whose code-point order is :func:`turtle_sort_key`'s order of triples."""
+
+    def k(term: str) -> str:
+        return ("0" if term[0] == "<" else "1" if term[0] == "_" else "2") + term
+
+    return f"{k(s)}{_SEP}{'0' if p == RDF_TYPE else '1'}{p}{_SEP}{k(o)}\n"
+
+
+def turtle_keys(triples: Iterable[Triple]) -> bytes:
+    """The sorted, unique turtle keys of the triples, UTF-8 (code-point order = byte order)."""
+    return "".join(sorted({turtle_key(s, p, o) for s, p, o in triples})).encode("utf-8")
+
+
 def canonical_turtle(triples: Iterable[Triple], prefixes: Mapping[str, str], *, header: str = "") -> str:
     """Sorted, prefixed, grouped Turtle. The same set of triples always gives the same bytes."""
     uniq = sorted(set(triples), key=turtle_sort_key)

@@ -34,6 +34,25 @@ def is_store(path: Path) -> bool:
     return (path / _MARK).is_file()
 
 
+# Folders of the stores opened by open_store, newest last: pyoxigraph's Store does not say where it lives, and
+# the export reads the turtle keys beside it. Bounded, so that closed stores are not kept alive for long.
+_LOCATIONS: dict[int, tuple[object, Path]] = {}
+
+
+def location(store) -> Path | None:
+    """The folder of a store opened by :func:`open_store` (None for others, e.g. in-memory stores)."""
+    hit = _LOCATIONS.get(id(store))
+    return hit[1] if hit is not None and hit[0] is store else None
+
+
+def _remember(store, path: Path):
+    _LOCATIONS.pop(id(store), None)
+    _LOCATIONS[id(store)] = (store, Path(path).resolve())
+    while len(_LOCATIONS) > 8:
+        del _LOCATIONS[next(iter(_LOCATIONS))]
+    return store
+
+
 def open_store(path: Path, *, read_only: bool = False):
     """Open the store folder. Read-only opening needs an existing store."""
     ox = _ox()
@@ -44,7 +63,7 @@ def open_store(path: Path, *, read_only: bool = False):
                 hint="run `kg build` first, or point --store / $KG_STORE at the store folder",
             )
         try:
-            return ox.Store.read_only(str(path))
+            return _remember(ox.Store.read_only(str(path)), path)
         except OSError as err:
             raise StoreError(f"cannot open the store at {path}: {err}") from None
     if path.exists() and any(path.iterdir()) and not is_store(path):
@@ -61,7 +80,53 @@ def open_store(path: Path, *, read_only: bool = False):
             hint="is another kg process writing to it?",
         ) from None
     (path / _MARK).write_text("kg store (pyoxigraph); do not edit\n", encoding="utf-8")
-    return store
+    return _remember(store, path)
+
+
+# --- turtle keys: each report graph's triples as canonical-Turtle sort keys, sorted, beside the store --------
+# The canonical Turtle export merges these files instead of dumping and sorting the whole store. index.json
+# says which report (key, file SHA-256, build fingerprint) each file was made from; the export uses them only
+# when they match the store's graphs and the build manifest (else it dumps the store as before). A rebuild
+# writes a graph's file and index entry before it replaces the graph, and the manifest last, so an interrupted
+# build leaves a mismatch (and a dump), never a stale file that looks current.
+KEYS_DIR = "turtle-keys"
+KEYS_INDEX = "index.json"
+
+
+def keys_file_name(graph: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(graph.encode("utf-8")).hexdigest()[:32] + ".keys"
+
+
+def read_keys_index(path: Path) -> dict | None:
+    import json
+
+    try:
+        return json.loads((path / KEYS_DIR / KEYS_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json_atomic(target: Path, data: dict) -> None:
+    import json
+
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def write_keys(path: Path, graph: str, keys: bytes, meta: dict) -> None:
+    """Write one graph's turtle keys and its index entry (before the graph itself is replaced)."""
+    folder = path / KEYS_DIR
+    folder.mkdir(exist_ok=True)
+    name = keys_file_name(graph)
+    tmp = folder / (name + ".tmp")
+    tmp.write_bytes(keys)
+    os.replace(tmp, folder / name)
+    index = read_keys_index(path) or {"graphs": {}}
+    index["graphs"][graph] = {**meta, "file": name}
+    _write_json_atomic(folder / KEYS_INDEX, index)
 
 
 def replace_graph(store, graph: str, ntriples: str | bytes) -> None:
@@ -78,11 +143,12 @@ def graph_names(store) -> list[str]:
     return sorted(g.value for g in store.named_graphs())
 
 
-def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> int:
+def fresh_build(path: Path, chunks: Iterable[tuple]) -> int:
     """Bulk-load (graph, N-Triples) chunks into a new store that replaces ``path`` only when complete.
 
-    ``chunks`` may be a stream (each is loaded as it arrives). Returns how many were loaded; with none,
-    nothing replaces ``path``.
+    ``chunks`` may be a stream (each is loaded as it arrives). A chunk (graph, N-Triples, turtle keys, meta)
+    also writes the graph's turtle keys and index entry. Returns how many were loaded; with none, nothing
+    replaces ``path``.
     """
     ox = _ox()
     path = path.resolve()
@@ -94,8 +160,15 @@ def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> int:
     tmp.mkdir(parents=True)
     store = ox.Store(str(tmp))
     count = 0
-    for graph, chunk in chunks:
+    index: dict = {"graphs": {}}
+    for graph, chunk, *side in chunks:
         store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        if side:
+            keys, meta = side
+            (tmp / KEYS_DIR).mkdir(exist_ok=True)
+            name = keys_file_name(graph)
+            (tmp / KEYS_DIR / name).write_bytes(keys)
+            index["graphs"][graph] = {**meta, "file": name}
         count += 1
     if not count:
         del store
@@ -104,6 +177,8 @@ def fresh_build(path: Path, chunks: Iterable[tuple[str, bytes]]) -> int:
     store.flush()
     store.optimize()
     del store
+    if index["graphs"]:
+        _write_json_atomic(tmp / KEYS_DIR / KEYS_INDEX, index)
     (tmp / _MARK).write_text("kg store (pyoxigraph); do not edit\n", encoding="utf-8")
     swap_in(tmp, path)
     return count
