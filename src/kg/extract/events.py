@@ -17,46 +17,83 @@ _DATE = re.compile(
     r"(?<![\w])(?:(?P<d>\d{1,2})\s+)?(?P<m>" + "|".join(_MONTHS) + r")(?:\s+(?P<y>(?:19|20)\d\d))?(?![\w])", re.I
 )
 _YEAR = re.compile(r"(?:[Ii]n|[Ee]ind|[Bb]egin|[Hh]alverwege|[Ss]inds|[Pp]er|[Vv]anaf)\s+(?P<y>(?:19|20)\d\d)(?![\w-])")
+# "dit jaar" is the report's year
+_THIS_YEAR = re.compile(r"(?<![\w])[Dd]it\s+jaar(?![\w])")
+# clause boundaries inside a sentence: a date's event type is read from its own clause first
+_CLAUSE = re.compile(r"[;:]|,\s+(?:en|maar|waarna|terwijl|waarbij|zodat|omdat|zodra|als|wanneer)\s|\s(?:en|maar)\s(?=\w+\s+(?:we|wij|zij|de|het)\b)")
 # (pattern, type), first match wins
 _TYPES = [
     (re.compile(r"\bmotie\b.*\baan\b|\bnam\b.*\bmotie\b", re.I), "motion-adopted"),
-    (re.compile(r"in werking|inwerkingtreding|van kracht|van toepassing", re.I), "entry-into-force"),
+    (re.compile(r"in werking|inwerkingtreding|van kracht|van toepassing|\b(?:sinds|vanaf)\b[^.;]*\b(?:gelden|geldt|bestaat|bestaan)\b", re.I), "entry-into-force"),
     (re.compile(r"consultatie", re.I), "consultation"),
     (re.compile(r"Raad van State", re.I), "council-of-state-advice"),
     (re.compile(r"Eerste Kamer.*\b(aan|in)\b\.?$|\bEK\b.*\baan\b", re.I), "adopted-by-senate"),
-    (re.compile(r"(\bTK\b|Tweede Kamer).*(\bnam\b.*\baan\b|stemde.*\bin\b)", re.I), "adopted-by-house-of-representatives"),
-    (re.compile(r"dienden|ingediend|stuurden\b.*\b(TK|Kamer)\b|\bnaar de (TK|Kamer)\b|deelden\b.*\b(TK|Kamer)\b", re.I), "submitted-to-parliament"),
-    (re.compile(r"aangenomen|akkoord|afspraken|overeenstemming", re.I), "agreement-reached"),
-    (re.compile(r"publiceerde|gepubliceerd|verschenen|presenteerde", re.I), "publication"),
+    (re.compile(r"(\bTK\b|Tweede Kamer).*(\bnam\b.*\baan\b|stemde.*\bin\b)|\bnam(?:en)?\b.*(\bTK\b|Tweede Kamer).*\baan\b", re.I),
+     "adopted-by-house-of-representatives"),
+    (re.compile(r"dienden|ingediend|stuurden\b.*\b(TK|Kamer)\b|\bnaar de (TK|Kamer)\b|(?:deelden|informeerden)\b.*\b(TK|Kamer|parlement)\b", re.I),
+     "submitted-to-parliament"),
+    (re.compile(r"\bpubliceerde\b.*\bevaluatie\b|\bevaluatie\b.*\b(?:gepubliceerd|verscheen)\b", re.I), "evaluation"),
+    (re.compile(r"aangenomen|\bakkoord\b|afspraken|overeenstemming", re.I), "agreement-reached"),
+    (re.compile(r"publiceerde|gepubliceerd|verschenen|presenteerde|eindrapport\w*|\brapportage\b", re.I), "publication"),
     (re.compile(r"evaluatie", re.I), "evaluation"),
-    (re.compile(r"afgerond|afgesloten|beëindigd|opgeleverd|leverde", re.I), "completion"),
-    (re.compile(r"startte|startten|gestart|van start|opgericht|richtten|geopend|gesplitst", re.I), "start"),
-    (re.compile(r"besloten|besluit|bepaalden|gaf .* aan", re.I), "decision"),
+    (re.compile(r"afgerond|afgesloten|beëindigd|opgeleverd|leverde|\bloopt\b.*\btot\b", re.I), "completion"),
+    (re.compile(r"startte|startten|gestart|van start|opgericht|richtten|geopend", re.I), "start"),
+    (re.compile(r"besloten|besluit|bepaalden|gaf .* aan|verlengd|verlengde|verstrekte\b.*\bmandaat|vonnis|uitspraak", re.I), "decision"),
 ]
 _LEGISLATIVE = {"consultation", "council-of-state-advice", "adopted-by-senate", "adopted-by-house-of-representatives", "submitted-to-parliament", "entry-into-force", "motion-adopted"}
 
 
+def _type(text: str) -> str:
+    return next((t for rx, t in _TYPES if rx.search(text)), "other-event")
+
+
+def _clause(text: str, pos: int) -> str:
+    """The clause of the sentence around ``pos``."""
+    start, end = 0, len(text)
+    for m in _CLAUSE.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return text[start:end]
+
+
 def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[Mention]) -> list[Event]:
-    dm = _DATE.search(text)
-    ym0 = _YEAR.search(text) if dm is None else None
-    if dm is None and ym0 is None:
-        return []
-    etype = next((t for rx, t in _TYPES if rx.search(text)), "other-event")
+    """Events of one sentence: one per distinct time expression. A full date (day or month) always makes an
+    event; a bare year ("in 2023", "eind 2024", "dit jaar") only with a verb or noun that says what happened
+    (ongoing activity and trends are not events)."""
+    sentence_type = _type(text)
     parts = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind == "organisation"}))
     about = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind in ("legal", "programme")}))
-    out = []
+    out: list[Event] = []
+    seen: set[str] = set()
+    taken: list[tuple[int, int]] = []
     for m in _DATE.finditer(text):
         y = m.group("y") or year
         if not y:
             continue
-        mon = _MONTHS.index(m.group("m").lower()) + 1
-        date = f"{y}-{mon:02d}-{int(m.group('d')):02d}" if m.group("d") else f"{y}-{mon:02d}"
         if m.group("d") and not 1 <= int(m.group("d")) <= 31:
             continue
+        mon = _MONTHS.index(m.group("m").lower()) + 1
+        date = f"{y}-{mon:02d}-{int(m.group('d')):02d}" if m.group("d") else f"{y}-{mon:02d}"
+        taken.append(m.span())
+        if date in seen:
+            continue
+        seen.add(date)
+        ctype = _type(_clause(text, m.start()))
+        etype = ctype if ctype != "other-event" else sentence_type
         out.append(Event(offset + m.start(), offset + m.end(), etype, date, m.group(), sstart, parts, about))
-        break  # one event per sentence: the first date
-    if not out and etype in _LEGISLATIVE and about:
-        ym = _YEAR.search(text)
-        if ym:
-            out.append(Event(offset + ym.start(), offset + ym.end(), etype, ym.group("y"), ym.group(), sstart, parts, about))
+    years = [(ym.start(), ym.end(), ym.group("y"), ym.group()) for ym in _YEAR.finditer(text)]
+    if year:
+        years += [(tm.start(), tm.end(), year, tm.group()) for tm in _THIS_YEAR.finditer(text)]
+    for a, b, y, surface in sorted(years):
+        if any(a < e and s < b for s, e in taken) or any(d.startswith(y) for d in seen):
+            continue
+        ctype = _type(_clause(text, a))
+        etype = ctype if ctype != "other-event" else sentence_type
+        if etype == "other-event":
+            continue  # a year alone with no stated occurrence: an ongoing activity or a trend
+        seen.add(y)
+        out.append(Event(offset + a, offset + b, etype, y, surface, sstart, parts, about))
     return out
