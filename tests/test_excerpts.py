@@ -77,11 +77,16 @@ def reference():
 
 
 @pytest.fixture(scope="module")
-def evaluations(reference):
+def extractions(reference):
+    return {name: (read_report(_paths(name)[0], key=_paths(name)[0].stem),) for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def evaluations(reference, extractions):
     out = {}
     for name in NAMES:
-        src, gold = _paths(name)
-        report = read_report(src, key=src.stem)
+        report = extractions[name][0]
+        gold = _paths(name)[1]
         out[name] = (evaluate(extract(report, reference=reference), gold),
                      evaluate(extract(report, reference=Reference()), gold))
     return out
@@ -163,3 +168,21 @@ def test_reference_names_are_found_in_every_excerpt(evaluations, reference):
             if e["kind"] in ("legal", "organisation") and _in_reference(reference, e) and e["label"] in ev.scores[e["kind"]].missed:
                 missed.append((name, e["kind"], e["label"]))
     assert not missed, missed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures(extractions, reference, name):
+    """Stated quantities (gold "figures", matched on line and value): all found, none spurious."""
+    import json
+    from decimal import Decimal
+
+    report = extractions[name][0]
+    ex = extract(report, reference=reference)
+    gold = json.loads(_paths(name)[1].read_text(encoding="utf-8"))
+
+    def line(pos: int) -> int:
+        return report.text.count("\n", 0, pos) + 1
+
+    got = {(line(f.start), Decimal(f.value)) for f in ex.figures}
+    want = {(f["line"], Decimal(str(f["value"]))) for f in gold["figures"]}
+    assert got == want, (sorted(want - got), sorted(got - want))
