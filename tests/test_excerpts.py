@@ -63,7 +63,7 @@ BY_PATTERN = {
 BY_REFERENCE = {
     "ienw": [],
     "szw": ["Algemene Ouderdomswet"],
-    "fin": ["Algemene wet inzake rijksbelastingen", "Stabiliteits- en groeipact"],
+    "fin": ["Stabiliteits- en groeipact"],
 }
 
 

@@ -62,6 +62,18 @@ POSITIVE = [
     ("Het gaat om de herziening van de richtlijn Netwerk- en informatiebeveiliging (de NIS2-richtlijn).",
      "richtlijn Netwerk- en informatiebeveiliging", "NIS2-richtlijn", "eu-directive"),
     ("We noemen de Wet computercriminaliteit III en de Wet Bibob.", "Wet computercriminaliteit III", "Wet computercriminaliteit III", "law"),
+    ("Zo is de Wet Markt en Overheid geëvalueerd.", "Wet Markt en Overheid", "Wet Markt en Overheid", "law"),
+    ("De wetsvoorstellen Wet X en Wet Y liggen bij de Kamer.", "Wet Y", "Wet Y", "law"),
+    ("Het gaat om de Wet gemeentelijke taak mogelijk maken asielopvangvoorzieningen.",
+     "Wet gemeentelijke taak mogelijk maken asielopvangvoorzieningen", "Wet gemeentelijke taak mogelijk maken asielopvangvoorzieningen", "law"),
+    ("De Algemene wet bestuursrecht (Awb) is gewijzigd.", "Algemene wet bestuursrecht", "Algemene wet bestuursrecht", "law"),
+    # orders in council, EU acts by number, treaties
+    ("Het Besluit kwaliteit leefomgeving (Bkl) is aangepast.", "Besluit kwaliteit leefomgeving", "Besluit kwaliteit leefomgeving", "amvb"),
+    ("Het Bouwbesluit 2012 is vervangen.", "Bouwbesluit 2012", "Bouwbesluit 2012", "amvb"),
+    ("De Verordening (EU) 2023/1115 inzake ontbossing geldt vanaf 2025.", "Verordening (EU) 2023/1115", "Verordening (EU) 2023/1115", "eu-regulation"),
+    ("Zij volgt Richtlijn 2008/115/EG.", "Richtlijn 2008/115/EG", "Richtlijn 2008/115/EG", "eu-directive"),
+    ("Het Verdrag van Aarhus en het VN-Vrouwenverdrag zijn geratificeerd.", "Verdrag van Aarhus", "Verdrag van Aarhus", "treaty"),
+    ("Het Verdrag van Aarhus en het VN-Vrouwenverdrag zijn geratificeerd.", "VN-Vrouwenverdrag", "VN-Vrouwenverdrag", "treaty"),
 ]
 
 
@@ -90,6 +102,9 @@ NEGATIVE = [
     ("Vooral de eIDAS Verordening zorgden voor verplichtingen.", "Verordening zorgden"),
     ("We stuurden de Wet kwaliteitsborging naar de Tweede Kamer.", "Wet kwaliteitsborging naar"),
     ("Het wetsvoorstel werd aangenomen door de Tweede Kamer.", None),
+    ("Besluit daarom zelf wat u doet.", None),  # sentence-initial "Besluit" is a verb
+    ("Het mandaatbesluit en het verdeelbesluit zijn genomen.", None),  # lower-case: not names (gold §3)
+    ("Met het Verdrag werd dit geregeld.", None),
 ]
 
 

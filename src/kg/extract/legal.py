@@ -18,14 +18,16 @@ from kg.extract.common import Candidate, slug
 
 _SP = r"[ \u00a0]"
 _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
-# words that end a law's title: verbs, clause openers and time words
+# words that end a law's title: finite verbs, clause openers, pronouns and time words (infinitives such as
+# "maken" may be part of a title: "Wet gemeentelijke taak mogelijk maken asielopvangvoorzieningen")
 STOP = frozenset(
     """is was zijn werd worden wordt werden heeft hebben had trad treedt treden gaat ging gingen kan kon
     konden moet moeten zal zullen zou zouden die dat dit deze om als alsnog ook nog niet wel aan
     we wij ik zij hij wetsvoorstel wetsvoorstellen
     en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
     stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
-    voorziet regelt bevat betreft beoogt moest mocht konden
+    voorziet regelt bevat betreft beoogt moest mocht konden liggen staan staat stond blijft bleef
+    komt kwam krijgt kreeg vormt vormde maakt maakte geeft gaf zorgt zorgde biedt bood legt legde
     """.split()
 )
 _TITLE_WORD = re.compile(r"[\w’'\-/]+")
@@ -40,6 +42,12 @@ _DOOR_ACTOR = re.compile(r"door[ \u00a0](?:(?:de|het)[ \u00a0])?[A-ZÀ-Ý]")
 # a preposition with an article starts a phrase after a lower-case EU title ("Richtlijn hernieuwbare
 # energie voor de vervoerssector"); without one it is part of the title ("... voor alternatieve brandstoffen")
 _PREP_ARTICLE = re.compile(r"(?:voor|van|in|op|bij|met|over|tot|uit)[ \u00a0](?:de|het|een|deze|dit|die|ons|onze)\b")
+
+
+# a past participle ("geëvalueerd", "aangenomen", "vastgesteld"); nouns on ge- ("geweld", "gezondheid") are not
+_PARTICIPLE = re.compile(
+    r"(?:aan|in|op|uit|vast|af|toe|over|door|mee|na|voor|bij|om|terug)?ge(?!weld$|bied$|luid$|zag$)[a-zà-ÿ]{3,}(?:d|t|en)(?<!heid)"
+)
 
 
 def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = False) -> int:
@@ -66,6 +74,8 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break  # "... naar de Raad van State" ends a title; "Wet werk en inkomen naar arbeidsvermogen" does not
         if prep_article_stops and count and _PREP_ARTICLE.match(text, m.start()):
             break
+        if count and _PARTICIPLE.fullmatch(m.group()) and (m.end() >= len(text) or text[m.end()] in ".,;:!?"):
+            break  # "Zo is de Wet Markt en Overheid geëvalueerd.": a participle that closes the clause
         if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
             # "Wet werkelijk rendement box 3": a small number after a lower-case noun ends the title
             if count and re.fullmatch(r"\d{1,2}", w) and prev.isalpha() and prev.islower():
@@ -113,6 +123,22 @@ _EU_ENGLISH = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z][a-z]+{_SP}){{1,6}}(?P<h>Dir
 _GENERIC_HEADS = (r"(?:Implementatie|Invoerings|Aanpassings|Verzamel|Reparatie|Uitvoerings|Goedkeurings|Aanvullings|"
                   r"Vaststellings|Intrekkings|Wijzigings|Veeg|Spoed)wet")
 _GENERIC_WET = re.compile(rf"(?<![\w-])(?P<w>{_GENERIC_HEADS}){_SP}(?=[\w])")
+# "Algemene wet bestuursrecht", "Algemene wet inzake rijksbelastingen": "wet" in lower case inside a title
+_ALGEMENE_WET = re.compile(rf"(?<![\w-])(?P<w>Algemene{_SP}wet){_SP}(?=[a-zà-ÿ])")
+# orders in council (AMvB's): "Besluit kwaliteit leefomgeving", "Bouwbesluit 2012", "Vreemdelingenbesluit 2000"
+_BESLUIT = re.compile(rf"(?<![\w-])(?P<w>Besluit){_SP}(?=[a-zà-ÿ])")
+_COMPOUND_BESLUIT = re.compile(rf"(?<![\w-])(?P<w>[A-ZÀ-Ý][a-zà-ÿ\-]{{3,}}besluit)(?P<y>{_SP}(?:19|20)\d\d)?(?![\w-])")
+# EU acts cited by number: "Verordening (EU) 2024/1689", "Richtlijn (EU) 2022/2464", "Richtlijn 2008/115/EG"
+_EU_NUMBER = re.compile(
+    rf"(?<![\w-])(?P<w>(?P<h>[Vv]erordening|[Rr]ichtlijn){_SP}(?:\((?:EU|EG|EEG|Euratom)\){_SP}(?:(?:nr\.|Nr\.){_SP})?\d{{2,4}}/\d{{1,4}}"
+    rf"|\d{{2,4}}/\d{{1,4}}/(?:EU|EG|EEG)))(?![\w/])"
+)
+# treaties: "Verdrag van Aarhus", "VN-Vrouwenverdrag", "Europees Verdrag voor de Rechten van de Mens"
+_VERDRAG = re.compile(
+    rf"(?<![\w-])(?P<w>(?:(?:Europees|Internationaal){_SP})?Verdrag{_SP}(?:van|inzake|tegen|voor|betreffende|over){_SP}"
+    rf"(?:(?:de|het){_SP})?[A-ZÀ-Ý][\w\-]*(?:{_SP}(?:van|voor|de|het|inzake|[A-ZÀ-Ý][\w\-]*)){{0,6}})"
+)
+_COMPOUND_VERDRAG = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z]{{2,}}-)?[A-ZÀ-Ý][a-zà-ÿ\-]{{3,}}verdrag)(?![\w-])")
 _EU_PACKAGE = re.compile(rf"(?<![\w-])(?P<w>(?:(?P<adj>Europe(?:se|es)){_SP}|EU-)(?P<n>[a-zà-ÿ][\w\-]*pakket))(?![\w-])")
 # packages of money or measures, not of legislation: "het Europese steunpakket"
 _NOT_LEGAL_PACKAGE = re.compile(r"(?:steun|hulp|herstel|maatregelen|investerings|compensatie|koopkracht|sanctie)-?pakket$")
@@ -286,6 +312,36 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         if e <= t0:
             continue
         out.append(_cand("law", "Law", offset + s, offset + e, text[s:e], sstart, None))
+    for m in _ALGEMENE_WET.finditer(text):
+        s, t0 = m.start("w"), m.end()
+        e = _title(text, t0, 8)
+        if e > t0:
+            out.append(_cand("law", "Law", offset + s, offset + e, text[s:e], sstart, "in-force"))
+    for m in _BESLUIT.finditer(text):
+        s, t0 = m.start("w"), m.end()
+        if s == 0:
+            continue  # sentence-initial "Besluit ..." is more often a verb than a name
+        e = _title(text, t0, 8)
+        if e > t0 and len(text[t0:e].split()) >= 1:
+            out.append(_cand("amvb", "GeneralAdministrativeOrder", offset + s, offset + e, text[s:e], sstart, "in-force"))
+    for m in _COMPOUND_BESLUIT.finditer(text):
+        s, e = m.start("w"), m.end()
+        if s == 0 and not m.group("y"):
+            continue
+        out.append(_cand("amvb", "GeneralAdministrativeOrder", offset + s, offset + e, text[s:e], sstart, "in-force"))
+    for m in _EU_NUMBER.finditer(text):
+        s, e = m.start("w"), m.end("w")
+        sub, cls = ("eu-directive", "EUDirective") if m.group("h").lower() == "richtlijn" else ("eu-regulation", "EURegulation")
+        out.append(_cand(sub, cls, offset + s, offset + e, _label(text[s:e]), sstart, "in-force"))
+    for rx in (_VERDRAG, _COMPOUND_VERDRAG):
+        for m in rx.finditer(text):
+            s, e = m.start("w"), m.end("w")
+            while True:  # a name does not end on a connector: "Verdrag van Aarhus van ..." -> "Verdrag van Aarhus"
+                tail = re.search(r"[ \u00a0](?:van|voor|de|het|inzake)$", text[s:e])
+                if not tail:
+                    break
+                e = s + tail.start()
+            out.append(_cand("treaty", "Law", offset + s, offset + e, text[s:e], sstart, "in-force"))
     for m in _PACT.finditer(text):
         s, e = m.start("w"), m.end("w")
         out.append(_cand("eu-package", "EUAct", offset + s, offset + e, text[s:e], sstart, "adopted"))
