@@ -9,9 +9,9 @@ import re
 from collections import defaultdict
 
 from kg.extract import abbreviations, events, figures, gazetteer, legal, organisations, programmes, relations, resolve
-from kg.extract.common import Candidate, compact, slug
+from kg.extract.common import Candidate, compact, is_abbreviation, slug
 from kg.extract.kamerstukken import parse_citations
-from kg.extract.phrases import FUNCTION_WORDS, phrases
+from kg.extract.phrases import CONNECTORS, FUNCTION_WORDS, Phrase, phrases
 from kg.model import Citation, Entity, Extraction, Mention, Report
 from kg.reference import Reference, RefEntry
 
@@ -34,9 +34,44 @@ _SUBJECT_OF = re.compile(r"(?<![\w-])(experiment|pilot|proef)\s+met\s+(?:de|het)
 _POST_HEAD = re.compile(r"\s+([a-z]+)(?![\w-])")
 
 
+_COORD = frozenset(("en", "and", "&"))
+
+
+def _starts_name(w: str) -> bool:
+    return bool(organisations.head_kind(w, organisations.HEADS) or organisations.head_kind(w, programmes.HEADS))
+
+
+def _split_coordinations(ps: list[Phrase]) -> list[Phrase]:
+    """'RAA en Inspectie Inburgering', 'Algemene Rekenkamer en Inspecties': two names joined by 'en', not one.
+
+    A phrase is split at 'en'/'and'/'&' when the word after it opens a name (a head such as Inspectie,
+    Dienst, Stichting), the word before it closes one (a head), or either is an acronym. Names that contain
+    a coordination ("Hit and Run Postteam", "Landelijke Expertise en Operaties", "Kind- en
+    Gezinsbescherming") have none of these and stay whole."""
+    out: list[Phrase] = []
+    for p in ps:
+        ws = p.words
+        cut = [k for k in range(1, len(ws) - 1) if ws[k][2].lower() in _COORD and not ws[k - 1][2].endswith("-") and (
+            _starts_name(ws[k + 1][2]) or _starts_name(ws[k - 1][2]) or is_abbreviation(ws[k - 1][2]) or is_abbreviation(ws[k + 1][2]))]
+        if not cut:
+            out.append(p)
+            continue
+        lo = 0
+        for k in cut + [len(ws)]:
+            part = ws[lo:k]
+            while len(part) > 1 and part[0][2] in CONNECTORS:  # "... en de Tweede Kamer"
+                part = part[1:]
+            if part:
+                first = lo == 0
+                out.append(Phrase(part[0][0], part[-1][1], part, p.trigger if first else ws[lo - 1][2],
+                                  p.trigger_start if first else ws[lo - 1][0], p.sentence_initial and first))
+            lo = k + 1
+    return out
+
+
 def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazetteer | None = None) -> list[Candidate]:
     out = []
-    for p in phrases(masked[s_start:s_end], s_start):
+    for p in _split_coordinations(phrases(masked[s_start:s_end], s_start)):
         words = [w for _, _, w in p.words]
         label = masked[p.start:p.end].strip()
         if p.sentence_initial and len(words) == 1:
@@ -163,6 +198,7 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
 
     # learned names: what the patterns and definitions found, applied to the rest of the text
     local = gazetteer.Gazetteer()
+    shorts: set[str] = set()
     for c in resolve.choose(cands):
         if c.source == "reference":
             continue
@@ -173,8 +209,19 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
         else:
             local.add_name(masked[c.start:c.end], ref)
             local.add_name(c.label, ref)
+            short = programmes.short_form(c) if c.kind == "programme" and c.source == "pattern" else None
+            if short and compact(short) not in local.names:
+                # "Veiligheidsstrategie voor het Koninkrijk der Nederlanden 2023-2029", later "de Veiligheidsstrategie"
+                local.add_name(short, ref)
+                shorts.add(compact(short))
     for a, b in units:
         for c in gazetteer.scan(local, masked[a:b], a, a):
+            if c.kind != "legal" and masked[c.start].islower():
+                surf = compact(masked[c.start:c.end])
+                if surf in shorts or (surf not in local.names and not c.abbreviation):
+                    # a short form counts only capitalised ("het dreigingsbeeld" is a description), and so
+                    # does an inflected one ("toekomstbestendige" is not the programme Toekomstbestendig)
+                    continue
             c.source = "learned"
             c.key = c.key or None
             cands.append(c)

@@ -17,7 +17,7 @@ from kg.extract.common import WORD, Candidate, compact, fold, is_abbreviation
 from kg.reference import RefEntry, Reference
 
 # characters allowed between two word tokens of one name
-_GAP_OK = frozenset(" \t\u00a0\u2007\u202f-–’'/&")
+_GAP_OK = frozenset(" \t\u00a0\u2007\u202f-–’'/&,")
 _SUFFIXES = ("s", "en", "n", "e")  # plural and inflection endings tried on the last word
 _MAX_TOKENS = 16
 

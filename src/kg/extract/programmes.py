@@ -60,6 +60,18 @@ def from_phrase(words: list[str], start: int, end: int, sstart: int, label: str,
     return Candidate("programme", start, end, label, kind, "Programme", None, "pattern", None, None, sstart)
 
 
+def short_form(c: Candidate) -> str | None:
+    """The first word of a longer programme name when that word is itself a compound ending in a head:
+    'Veiligheidsstrategie' for 'Veiligheidsstrategie voor het Koninkrijk der Nederlanden 2023-2029'."""
+    words = c.label.split()
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    hit = classify(words[:1], HEADS)
+    if hit is None or words[0].lower() == hit[1]:
+        return None
+    return words[0]
+
+
 # --- a name continued in lower case -------------------------------------------------------------------------
 # "deelprogramma Burgergerichte overheid.", "het stelsel Beveiligen van personen.", "de Contourennota
 # versterking crisisbeheersing en brandweerzorg.", "de Kamerbrief weerbaarheid tegen militaire en hybride
