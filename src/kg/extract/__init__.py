@@ -18,8 +18,12 @@ from kg.reference import Reference, RefEntry
 __all__ = ["extract"]
 
 
+_CHAMBER_NUMERAL = re.compile(r"\b(?:Kamerstukken|Handelingen) (?P<n>I{1,2})\b")
+
+
 def _mask(report: Report) -> str:
-    """The text with footnote-marker digits blanked (same length): "TK6" reads as "TK ". """
+    """The text with footnote-marker digits blanked (same length): "TK6" reads as "TK ". The chamber
+    numeral of a citation ("Kamerstukken II") is blanked too: it is no abbreviation of anything."""
     chars = None
     for s in report.sentences():
         for mk in s.markers:
@@ -27,6 +31,11 @@ def _mask(report: Report) -> str:
                 chars = list(report.text)
             for i in range(mk.start, mk.end):
                 chars[i] = " "
+    for m in _CHAMBER_NUMERAL.finditer(report.text):
+        if chars is None:
+            chars = list(report.text)
+        for i in range(m.start("n"), m.end("n")):
+            chars[i] = " "
     return report.text if chars is None else "".join(chars)
 
 
