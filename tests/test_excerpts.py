@@ -45,6 +45,15 @@ FLOORS = {
     "fin": {"kamerstuk": (1.0, 1.0), "legal": (1.0, 1.0), "organisation": (0.94, 0.89), "programme": (0.0, 0.0)},
 }
 
+# events (gold "events", tests/gold/README.md §7): (precision, recall) floors on (line, date) and on (line, date,
+# type), measured figures rounded down; the JenV report is listed too. No issue target is set for events.
+EVENT_FLOORS = {
+    "ienw": ((1.0, 0.75), (0.88, 0.66)),
+    "szw": ((1.0, 1.0), (1.0, 1.0)),
+    "fin": ((1.0, 0.77), (1.0, 0.77)),
+    "jenv": ((0.98, 0.68), (0.82, 0.57)),
+}
+
 # (a) legal instruments named in the excerpts, absent from the JenV report and from reference/*.ttl
 BY_PATTERN = {
     "ienw": ["Wet bodembescherming", "Richtlijn overstromingsrisico’s", "Wet vrachtwagenheffing",
@@ -186,3 +195,18 @@ def test_figures(extractions, reference, name):
     got = {(line(f.start), Decimal(f.value)) for f in ex.figures}
     want = {(f["line"], Decimal(str(f["value"]))) for f in gold["figures"]}
     assert got == want, (sorted(want - got), sorted(got - want))
+
+
+@pytest.mark.parametrize("name", sorted(EVENT_FLOORS))
+def test_events(extractions, reference, name):
+    if name == "jenv":
+        if not JENV.exists():
+            pytest.skip("corpus not available")
+        report = read_report(JENV, key=JENV.stem)
+        gold = REPO / "tests" / "gold" / "jenv-jaarverslag-2024-beleidsverslag.json"
+    else:
+        report, gold = extractions[name][0], _paths(name)[1]
+    ev = evaluate(extract(report, reference=reference), gold, report.text)
+    for score, (p_floor, r_floor) in zip((ev.events, ev.event_types), EVENT_FLOORS[name]):
+        detail = f"{name} {score.kind}: P={score.precision:.3f} R={score.recall:.3f}; missed {score.missed}; spurious {score.spurious}"
+        assert score.precision >= p_floor and score.recall >= r_floor, detail

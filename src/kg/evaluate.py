@@ -36,12 +36,16 @@ class Evaluation:
     scores: dict[str, KindScore] = field(default_factory=dict)
     # the gold's "implements" pairs (Dutch law -> EU act) against the extracted kg:implements relations
     implements: KindScore | None = None
+    # events matched on (line, date), and on (line, date, type); only when the report text is given
+    events: KindScore | None = None
+    event_types: KindScore | None = None
 
     def __str__(self) -> str:
         return "\n".join(f"{k:13s} P={s.precision:.3f} R={s.recall:.3f} F={s.f1:.3f}" for k, s in sorted(self.scores.items()))
 
 
-def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
+def evaluate(ex: Extraction, gold_path: Path, text: str | None = None) -> Evaluation:
+    """Scores per entity kind and for the implements pairs; with the report's ``text`` also for events."""
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     ents = gold.get("entities", [])
     surfaces: dict[tuple[str, str], set[str]] = {}
@@ -66,7 +70,28 @@ def evaluate(ex: Extraction, gold_path: Path) -> Evaluation:
             tuple(g[i].get("label") or g[i].get("id", "") for i in range(len(g)) if i not in set(found)),
             tuple(ex.entities[ref].label for ref in x if ref not in set(correct)),
         )
-    return Evaluation(scores, _implements(ex, gold, surfaces))
+    events = types = None
+    if text is not None:
+        events = _events(ex, gold, text, with_type=False)
+        types = _events(ex, gold, text, with_type=True)
+    return Evaluation(scores, _implements(ex, gold, surfaces), events, types)
+
+
+def _events(ex: Extraction, gold: dict, text: str, with_type: bool) -> KindScore:
+    """Events as a multiset of (line, date[, type]): one clause may state several events on one line."""
+    from collections import Counter
+
+    def key(line: int, date: str, etype: str) -> tuple:
+        return (line, date, etype) if with_type else (line, date)
+
+    got = Counter(key(text.count("\n", 0, e.start) + 1, e.date, e.type) for e in ex.events)
+    want = Counter(key(e["line"], e["date"], e["type"]) for e in gold.get("events", []))
+    tp = sum((got & want).values())
+    p = tp / sum(got.values()) if got else 1.0
+    r = tp / sum(want.values()) if want else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    show = lambda c: tuple(" ".join(map(str, k)) for k in sorted(c.elements()))  # noqa: E731
+    return KindScore("event-type" if with_type else "event", p, r, f, show(want - got), show(got - want))
 
 
 def _implements(ex: Extraction, gold: dict, surfaces: dict) -> KindScore | None:

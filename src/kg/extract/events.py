@@ -16,7 +16,7 @@ _MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augu
 _DATE = re.compile(
     r"(?<![\w])(?:(?P<d>\d{1,2})\s+)?(?P<m>" + "|".join(_MONTHS) + r")(?:\s+(?P<y>(?:19|20)\d\d))?(?![\w])", re.I
 )
-_YEAR = re.compile(r"(?:[Ii]n|[Ee]ind|[Bb]egin|[Hh]alverwege|[Ss]inds|[Pp]er|[Vv]anaf)\s+(?P<y>(?:19|20)\d\d)(?![\w-])")
+_YEAR = re.compile(r"(?:[Ii]n|[Ee]ind|[Bb]egin|[Hh]alverwege|[Ss]inds|[Pp]er|[Vv]anaf|[Tt]ot(?:\s+en\s+met)?)\s+(?P<y>(?:19|20)\d\d)(?![\w-])")
 # "dit jaar" is the report's year
 _THIS_YEAR = re.compile(r"(?<![\w])[Dd]it\s+jaar(?![\w])")
 # clause boundaries inside a sentence: a date's event type is read from its own clause first
@@ -24,21 +24,25 @@ _CLAUSE = re.compile(r"[;:]|,\s+(?:en|maar|waarna|terwijl|waarbij|zodat|omdat|zo
 # (pattern, type), first match wins
 _TYPES = [
     (re.compile(r"\bmotie\b.*\baan\b|\bnam\b.*\bmotie\b", re.I), "motion-adopted"),
-    (re.compile(r"in werking|inwerkingtreding|van kracht|van toepassing|\b(?:sinds|vanaf)\b[^.;]*\b(?:gelden|geldt|bestaat|bestaan)\b", re.I), "entry-into-force"),
+    (re.compile(r"in werking|inwerkingtreding|van kracht|van toepassing|\b(?:sinds|vanaf)\b[^.;]*\b(?:gelden|geldt|bestaat|bestaan)\b"
+                r"|\b(?:gelden|geldt|bestaat|bestaan)\b[^.;]*\b(?:sinds|vanaf)\b", re.I), "entry-into-force"),
     (re.compile(r"consultatie", re.I), "consultation"),
     (re.compile(r"Raad van State", re.I), "council-of-state-advice"),
     (re.compile(r"Eerste Kamer.*\b(aan|in)\b\.?$|\bEK\b.*\baan\b", re.I), "adopted-by-senate"),
     (re.compile(r"(\bTK\b|Tweede Kamer).*(\bnam\b.*\baan\b|stemde.*\bin\b)|\bnam(?:en)?\b.*(\bTK\b|Tweede Kamer).*\baan\b", re.I),
      "adopted-by-house-of-representatives"),
-    (re.compile(r"dienden|ingediend|stuurden\b.*\b(TK|Kamer)\b|\bnaar de (TK|Kamer)\b|(?:deelden|informeerden)\b.*\b(TK|Kamer|parlement)\b", re.I),
+    (re.compile(r"dienden|ingediend|stuurden\b.*\b(TK|Kamer)\b|\bnaar de (TK|Kamer)\b|(?:deelden|informeerden)\b.*\b(TK|Kamer|parlement)\b"
+                r"|\b(?:boden|bood)\b.*\b(?:TK|Kamer)\b.*\baan\b", re.I),
      "submitted-to-parliament"),
     (re.compile(r"\bpubliceerde\b.*\bevaluatie\b|\bevaluatie\b.*\b(?:gepubliceerd|verscheen)\b", re.I), "evaluation"),
     (re.compile(r"aangenomen|\bakkoord\b|afspraken|overeenstemming", re.I), "agreement-reached"),
-    (re.compile(r"publiceerde|gepubliceerd|verschenen|presenteerde|eindrapport\w*|\brapportage\b", re.I), "publication"),
+    (re.compile(r"publiceerde|gepubliceerd|verschenen|presenteerde|eindrapport\w*|\brapportage\b|\brapporteerden?\b"
+                r"|\b(?:bracht|brachten)\b.*\buit\b", re.I), "publication"),
     (re.compile(r"evaluatie", re.I), "evaluation"),
     (re.compile(r"afgerond|afgesloten|beëindigd|opgeleverd|leverde|\bloopt\b.*\btot\b", re.I), "completion"),
-    (re.compile(r"startte|startten|gestart|van start|opgericht|richtten|geopend", re.I), "start"),
-    (re.compile(r"besloten|besluit|bepaalden|gaf .* aan|verlengd|verlengde|verstrekte\b.*\bmandaat|vonnis|uitspraak", re.I), "decision"),
+    (re.compile(r"startte|startten|gestart|van start|opgericht|richtten|geopend|\bstart\b|\bstarten\b|\bhervat\b|\bhervatten\b", re.I), "start"),
+    (re.compile(r"besloten|besluit|bepaalden|gaf .* aan|verlengd|verlengde|verstrekte\b.*\bmandaat|vonnis|uitspraak"
+                r"|vastgesteld|\bstelden?\b.*\bvast\b|\bverlaagden?\b|\bverhoogden?\b", re.I), "decision"),
 ]
 _LEGISLATIVE = {"consultation", "council-of-state-advice", "adopted-by-senate", "adopted-by-house-of-representatives", "submitted-to-parliament", "entry-into-force", "motion-adopted"}
 
@@ -90,7 +94,10 @@ def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[M
     for a, b, y, surface in sorted(years):
         if any(a < e and s < b for s, e in taken) or any(d.startswith(y) for d in seen):
             continue
-        ctype = _type(_clause(text, a))
+        clause = _clause(text, a)
+        if surface[:3].lower() == "tot" and not re.search(r"\b(?:loopt|lopen|liep|liepen|duurt|duren|duurde)\b", clause):
+            continue  # "tot en met 2026 toe te kennen": the end of a period, not the end of something that runs
+        ctype = _type(clause)
         etype = ctype if ctype != "other-event" else sentence_type
         if etype == "other-event":
             continue  # a year alone with no stated occurrence: an ongoing activity or a trend
