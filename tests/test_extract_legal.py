@@ -144,3 +144,24 @@ def test_no_implements_without_an_implementing_verb():
     s = "De Wet X en de Richtlijn Y gelden allebei."
     ms = [Mention("legal", "wet-x", 3, 8, "Wet X", 0), Mention("legal", "richtlijn-y", 15, 26, "Richtlijn Y", 0)]
     assert relations.implements([(0, s, ms)], ents) == []
+
+
+STAGES = [
+    ("Een derde wetsvoorstel is in formele consultatie gegeven (eerste aanvullingswet).", "bill", "in-consultation"),
+    ("In november stuurden we het wetsvoorstel vlootvernieuwing binnenvaart naar de Raad van State.", "bill", "bill-pending"),
+    ("In april nam de TK het wetsvoorstel Wet gegevensverwerking door samenwerkingsverbanden aan.", "bill", "bill-pending"),
+    ("De Eerste Kamer nam de Wet betaalbare huur in juni aan.", "law", "adopted"),
+    ("Sinds 1 januari 2024 geldt de Wet minimumbelasting 2024.", "law", "in-force"),
+    ("Het tweede wetsvoorstel, de Asielnoodmaatregelenwet (ANMW), bevat maatregelen.", "bill", "bill-pending"),
+    ("Het ging om het afronden van onderhandelingen voor het nieuwe Europese anti-witwaspakket.", "eu-package", "adopted"),
+    ("Het gaat om de in 2023 voorgestelde herziene Richtlijn bestrijding mensensmokkel.", "eu-directive", "proposal"),
+    ("Sinds april is de Verordening infrastructuur voor alternatieve brandstoffen van toepassing.", "eu-regulation", "in-force"),
+]
+
+
+@pytest.mark.parametrize("sentence,subkind,status", STAGES, ids=[s[0][:40] for s in STAGES])
+def test_stage_from_the_clause(sentence, subkind, status):
+    cands = legal.find(sentence, 0, 0)
+    assert cands, sentence
+    longest = max(cands, key=lambda c: c.end - c.start)
+    assert (longest.subkind, longest.status) == (subkind, status)

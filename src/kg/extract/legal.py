@@ -172,6 +172,51 @@ def _with_europese(text: str, s: int) -> int:
     return b.start() if b else s
 
 
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:en|maar|waarna|terwijl|waarbij|zodat|omdat|zodra|als|wanneer)\s")
+_NL_CLASSES = ("Law", "Bill")
+_EU_CLASSES = ("EUDirective", "EURegulation", "EUAct")
+
+
+def _clause_of(text: str, pos: int) -> str:
+    start, end = 0, len(text)
+    for m in _CLAUSE_END.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return text[start:end]
+
+
+def _stage(c: Candidate, clause: str) -> None:
+    """The stage a clause states for an instrument found by pattern: a bill put out to consultation, sent to
+    the Raad van State, submitted or adopted by the Tweede Kamer is pending; adopted by the Eerste Kamer it is
+    adopted; "sinds ... geldt", "trad in werking" make it in force. EU acts: proposed, adopted, applicable."""
+    cl = clause
+    if c.cls in _NL_CLASSES and c.subkind in ("law", "bill"):
+        if re.search(r"\bconsultatie", cl):
+            c.subkind, c.cls, c.status = "bill", "Bill", "in-consultation"
+        elif re.search(r"Raad van State", cl) and re.search(r"advi|aanb[oi]|stuurden|naar de Raad", cl):
+            c.subkind, c.cls, c.status = "bill", "Bill", "bill-pending"
+        elif re.search(r"Eerste Kamer|\bEK\b|[Bb]eide Kamers", cl) and re.search(r"\baan\b|aangenomen|stemde\w*\b.*\bin\b", cl):
+            c.subkind, c.cls, c.status = "law", "Law", "adopted"
+        elif re.search(r"Tweede Kamer|\bTK\b", cl) and re.search(r"aangenomen|\bnam\b.*\baan\b|ingediend|dienden\b.*\bin\b", cl):
+            c.subkind, c.cls, c.status = "bill", "Bill", "bill-pending"
+        elif re.search(r"ingediend|\bdienden\b.*\bin\b", cl):
+            c.subkind, c.cls, c.status = "bill", "Bill", "bill-pending"
+        elif re.search(r"in werking getreden|\btrad\b.*\bin werking|\bis\b.*\bin werking|\bgeldt\b|\bgelden\b|van toepassing", cl):
+            c.status = "in-force"
+        elif re.search(r"\b(?:is|werd|zijn|werden)\s+aangenomen\b", cl):
+            c.status = "adopted"
+    elif c.cls in _EU_CLASSES:
+        if re.search(r"afronden van (?:de )?onderhandelingen|\bakkoord\b|overeenstemming|aangenomen|vastgesteld|gepubliceerd|publiceren", cl):
+            c.status = "adopted"
+        elif re.search(r"voorgesteld|\bvoorstel\b|onderhandel", cl):
+            c.status = "proposal"
+        elif re.search(r"van toepassing|van kracht|in werking|\bgeld(?:t|en)\b", cl):
+            c.status = "in-force"
+
+
 def _cand(kind_sub: str, cls: str, start: int, end: int, label: str, sstart: int, status: str | None = None) -> Candidate:
     return Candidate("legal", start, end, label, kind_sub, cls, None, "pattern", status, None, sstart)
 
@@ -289,7 +334,7 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         if m.group("n").lower() in STOP or m.group("n") in ("van", "de", "het", "voor", "over", "inzake", "betreffende", "tot", "en", "of"):
             continue  # "Verordening van ...": a description, not a title
         before = text[:m.start("w")].rstrip(" \u00a0")
-        if before and not re.search(r"(?:^|[\s(])(?:de|het|der|den|De|Het)$|[(:;,]$", before):
+        if before and not re.search(r"(?:^|[\s(])(?:de|het|der|den|De|Het)(?:[ \u00a0][a-z0-9][a-zà-ÿ0-9]*){0,4}$|[(:;,]$", before):
             continue  # "de eIDAS Verordening zorgden voor ...": the head closes a name, it does not open one
         e = _title(text, n0, 6, prep_article_stops=True)
         if e <= n0:
@@ -356,4 +401,9 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         # capitalised titles in parentheses are found by _COMPOUND_WET; these are the lower-case ones
         s, e = m.start("w"), m.end("w")
         out.append(_cand("bill", "Bill", offset + s, offset + e, _label(text[s:e]), sstart, _bill_status(text)))
+    for c in out:
+        _stage(c, _clause_of(text, c.start - offset))
+        if c.cls in _NL_CLASSES and re.search(rf"[Ww]etsvoorstel,{_SP}(?:(?:de|het){_SP})?$", text[: c.start - offset]):
+            c.subkind, c.cls = "bill", "Bill"  # "Het tweede wetsvoorstel, de Asielnoodmaatregelenwet (ANMW), ..."
+            c.status = c.status if c.status in ("in-consultation", "bill-pending") else "bill-pending"
     return out
