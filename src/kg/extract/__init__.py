@@ -157,13 +157,16 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
     defs: list[abbreviations.Definition] = []
     # footnote texts are read like sentences: names there count too ("EL PAcCTO (Europe Latin America ...)")
     units = [(s.start, s.end) for s in sents] + [(f.start, f.end) for f in report.footnotes]
+    unit_toks = []
     for a, b in units:
         st = masked[a:b]
-        cands += gazetteer.scan(g, st, a, a)
+        toks = gazetteer.tokens(st)
+        unit_toks.append(toks)
+        cands += gazetteer.scan(g, st, a, a, toks)
         cands += legal.find(st, a, a)
         cands += _phrase_candidates(masked, a, b, g)
         cands += organisations.institutions(st, a, a)
-        cands += [c for c in gazetteer.scan(known, st, a, a)
+        cands += [c for c in gazetteer.scan(known, st, a, a, toks)
                   if not c.label.isdigit() or programmes.plausible_number(masked, c.start, c.end)]
         cands += organisations.lowercase_partnerships(st, a, a)
         chambers += organisations.both_chambers(st, a)
@@ -223,8 +226,8 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
                 # "Veiligheidsstrategie voor het Koninkrijk der Nederlanden 2023-2029", later "de Veiligheidsstrategie"
                 local.add_name(short, ref)
                 shorts.add(compact(short))
-    for a, b in units:
-        for c in gazetteer.scan(local, masked[a:b], a, a):
+    for (a, b), toks in zip(units, unit_toks):
+        for c in gazetteer.scan(local, masked[a:b], a, a, toks):
             if c.kind != "legal" and masked[c.start].islower():
                 surf = compact(masked[c.start:c.end])
                 if surf in shorts or (surf not in local.names and not c.abbreviation):

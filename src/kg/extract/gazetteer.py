@@ -123,30 +123,35 @@ def _abbr_lookup(g: Gazetteer, tok: str, nxt: tuple[int, int, str] | None, text:
     return None
 
 
-def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Candidate]:
+def tokens(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, token, folded token) of a text's word tokens: computed once, scanned with several gazetteers."""
+    return [(m.start(), m.end(), m.group(), _fold(m.group())) for m in WORD.finditer(text)]
+
+
+def scan(g: Gazetteer, text: str, offset: int, sentence_start: int, toks: list[tuple[int, int, str, str]] | None = None) -> list[Candidate]:
     """Reference names and abbreviations in ``text`` (a sentence); spans are absolute.
 
     Every token where a name may start is tried, also inside a name already found: a later match that is
     longer than the one it overlaps replaces it ("het kabinet" | "Kabinet Schoof"), so the result never overlaps.
+    ``toks`` are the text's ``tokens`` when the caller has them already.
     """
-    toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    if toks is None:
+        toks = tokens(text)
     out: list[Candidate] = []
     n = len(toks)
     names, prefixes, starts, abbrs = g.names, g.prefixes, g.starts, g.abbreviations
     last_start, last_end = -1, -1  # span of the last match (relative)
     for i in range(n):
-        s0, e0, t0 = toks[i]
-        f0 = _fold(t0)
+        s0, e0, t0, f0 = toks[i]
         if f0 not in starts and t0 not in abbrs and not (t0[-1:] == "s" and t0[:-1] in abbrs):
             continue
         best: tuple[int, list] | None = None  # (end offset in text, refs)
         acc = ""
         prev_end = s0
         for j in range(i, min(n, i + _MAX_TOKENS)):
-            sj, ej, tj = toks[j]
+            sj, ej, tj, ft = toks[j]
             if j > i and not _gap_ok(text, prev_end, sj):
                 break
-            ft = _fold(tj)
             acc += ft
             refs = names.get(acc)
             if refs:
@@ -161,7 +166,7 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int) -> list[Cand
             if acc not in prefixes and not (ft == "s" and j > i):
                 # a lone "s" after an apostrophe may still extend ("regio’s")
                 if j + 1 < n and toks[j + 1][2] == "s" and text[ej:toks[j + 1][0]] in ("’", "'"):
-                    sj2, ej2, _ = toks[j + 1]
+                    sj2, ej2 = toks[j + 1][0], toks[j + 1][1]
                     if names.get(acc + "s") or names.get(acc):
                         best = (ej2, names.get(acc + "s") or names.get(acc))
                 break

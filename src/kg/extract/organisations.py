@@ -50,8 +50,23 @@ def _sorted_heads(hid: int, heads: dict[str, str]) -> list[str]:
     return got
 
 
+_HEAD_CACHE: dict[tuple[int, str], tuple[str, str] | None] = {}
+
+
 def head_kind(word: str, heads: dict[str, str]) -> tuple[str, str] | None:
-    """The head a word ends in, and its kind: 'Kwartiermakersorganisatie' -> ('organisatie', ...)."""
+    """The head a word ends in, and its kind: 'Kwartiermakersorganisatie' -> ('organisatie', ...). Cached."""
+    key = (id(heads), word)
+    try:
+        return _HEAD_CACHE[key]
+    except KeyError:
+        pass
+    if len(_HEAD_CACHE) > 200_000:
+        _HEAD_CACHE.clear()
+    got = _HEAD_CACHE[key] = _head_kind(word, heads)
+    return got
+
+
+def _head_kind(word: str, heads: dict[str, str]) -> tuple[str, str] | None:
     w = word.lower().rstrip("’'s") if word.endswith(("’s", "'s")) else word.lower()
     w = w.split("-")[-1]
     if w in heads:

@@ -36,8 +36,8 @@ def is_cap(word: str) -> bool:
     c = word[0]
     if c.isupper():
         return True
-    head = word[:4]
-    return any(ch.isupper() for ch in head[1:]) and c.isalpha()
+    head = word[1:4]
+    return head != head.lower() and c.isalpha()  # an upper-case letter among the next three
 
 
 @dataclass(frozen=True, slots=True)
