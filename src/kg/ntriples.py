@@ -70,6 +70,13 @@ class _Shortener:
         self.items = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: set[str] = set()
         self._iris: dict[str, tuple[str, str | None]] = {}  # IRI -> (short form, prefix); IRIs repeat a lot
+        # When every namespace ends with / or #, the namespace of an IRI is one of its cuts after a / or #:
+        # looked up from the longest cut, it is what the loop over the namespaces would find, sooner.
+        self._by_ns: dict[str, str] | None = None
+        if all(ns.endswith(("/", "#")) for _, ns in self.items):
+            self._by_ns = {}
+            for prefix, ns in self.items:
+                self._by_ns.setdefault(ns, prefix)
 
     def __call__(self, term: str, *, predicate: bool = False) -> str:
         if term.startswith("<"):
@@ -93,6 +100,17 @@ class _Shortener:
 
     def _shorten(self, term: str) -> tuple[str, str | None]:
         value = term[1:-1]
+        if self._by_ns is not None:
+            cut = len(value)
+            while True:
+                cut = max(value.rfind("/", 0, cut), value.rfind("#", 0, cut))
+                if cut < 0:
+                    return term, None
+                prefix = self._by_ns.get(value[: cut + 1])
+                if prefix is not None:
+                    local = value[cut + 1 :]
+                    if local == "" or _PN_LOCAL.match(local):
+                        return f"{prefix}:{local}", prefix
         for prefix, ns in self.items:
             if value.startswith(ns):
                 local = value[len(ns) :]
