@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 
 ENGINES = ("sparql", "pyshacl")
+QUERY_THREADS = 2  # the SPARQL engine's shape queries run in this many threads
 FORMATS = ("text", "turtle", "json", "junit", "github")
 
 # file extension -> pyoxigraph RdfFormat attribute name
@@ -956,16 +958,29 @@ def _sparql_engine(store, shapes: Shapes, *, union: bool) -> set[_RAW]:
             subclass_cache[c] = tuple(sorted(found | {c}))
         return subclass_cache[c]
 
+    work = [(shape, plan) for shape in shapes.shapes if not shape.deactivated and shape.targets
+            for plan in _queries(shape, subclasses)]
+
+    def run(item: tuple[_Shape, _Plan]) -> list[_RAW]:
+        shape, plan = item
+        try:
+            result = store.query(plan[1], use_default_graph_as_union=union)
+        except SyntaxError as err:  # a bug in a shape's SPARQL or in the compiler: say which shape
+            raise UnsupportedShapeError(f"{shape.iri}: the compiled SPARQL query is invalid: {err}") from None
+        return list(_raw_rows(shape, plan, result))
+
+    # pyoxigraph lets go of the GIL while it evaluates a query: two threads keep two cores busy
     raw: set[_RAW] = set()
-    for shape in shapes.shapes:
-        if shape.deactivated or not shape.targets:
-            continue
-        for plan in _queries(shape, subclasses):
-            try:
-                result = store.query(plan[1], use_default_graph_as_union=union)
-            except SyntaxError as err:  # a bug in a shape's SPARQL or in the compiler: say which shape
-                raise UnsupportedShapeError(f"{shape.iri}: the compiled SPARQL query is invalid: {err}") from None
-            raw.update(_raw_rows(shape, plan, result))
+    threads = min(QUERY_THREADS, os.cpu_count() or 1)
+    if threads > 1 and len(work) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for rows in pool.map(run, work):
+                raw.update(rows)
+    else:
+        for item in work:
+            raw.update(run(item))
     return raw
 
 
@@ -1163,6 +1178,73 @@ def _chunks(items: list[str], n: int = 400) -> Iterable[list[str]]:
         yield items[i:i + n]
 
 
+_ERROR = object()  # STR() of a blank node: an error, which makes _DESCRIBE's MIN unbound
+
+
+def _str(term) -> Any:
+    return _ERROR if isinstance(term, _ox().BlankNode) else term.value
+
+
+def _pairs(store, query: str, items: list[str], *, union: bool, value: bool = True) -> dict[str, set]:
+    """{?k: {STR(?x), ...}} of a query with ``%s`` for the VALUES of ?k (without ``value``: {True})."""
+    out: dict[str, set] = {}
+    for chunk in _chunks(items):
+        for row in store.query(query % " ".join(chunk), use_default_graph_as_union=union):
+            out.setdefault(str(row["k"]), set()).add(_str(row["x"]) if value else True)
+    return out
+
+
+def _where_by_parts(store, foci: list[str], *, union: bool) -> dict[str, tuple]:
+    """What _DESCRIBE gives for these focus nodes (IRIs), from one small query per part of it.
+
+    _DESCRIBE's OPTIONALs make, per focus node, every combination of its anchors' values (the mentions that
+    name it, else its IRI without the fragment), the citing footnotes' parts and the isPartOf* ancestors;
+    each of report, section and sentence is the first bound of its COALESCE, and MIN(STR(...)) over the rows
+    is unbound (Oxigraph) when one row leaves it unbound or STR fails. Evaluated as one query, Oxigraph
+    follows isPartOf* from every node of the graph; here each part is looked up for the anchors only.
+    """
+    pre = f"PREFIX kg: <{KG}>\nPREFIX dcterms: <{DCT}>\n"
+    mentions = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?m kg:refersTo ?k . BIND(?m AS ?x) }",
+                      foci, union=union)
+    out: dict[str, tuple] = {}
+    anchors: dict[str, list[str]] = {}
+    for f in foci:
+        found = mentions.get(f)
+        if found is None:
+            anchors[f] = ["<" + re.sub(r"#.*$", "", f[1:-1]) + ">"]
+        elif all(isinstance(m, str) for m in found):
+            anchors[f] = [f"<{m}>" for m in sorted(found)]
+        else:  # a mention that is a blank node cannot go in VALUES: the query itself, for this focus node
+            for row in store.query(_DESCRIBE % f, use_default_graph_as_union=union):
+                out[f] = tuple(row[k].value if row[k] is not None else None for k in ("r", "s", "z"))
+    every = sorted({a for f, items in anchors.items() for a in items})
+    r1 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?k kg:inReport ?x }", every, union=union)
+    s1 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?k kg:inSection ?x }", every, union=union)
+    z1 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?k kg:inSentence ?x }", every, union=union)
+    s2 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?k dcterms:isPartOf* ?x . ?x a kg:Section }",
+                every, union=union)
+    r3 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?k dcterms:isPartOf* ?x . ?x a kg:Report }",
+                every, union=union)
+    z2 = _pairs(store, pre + "SELECT ?k WHERE { VALUES ?k { %s } ?k a kg:Sentence }", every, union=union, value=False)
+    r2 = _pairs(store, pre + "SELECT ?k ?x WHERE { VALUES ?k { %s } ?f kg:cites ?k ; dcterms:isPartOf ?x }",
+                list(anchors), union=union)
+
+    def least(choices: list[set]) -> Any:
+        values: set = set()
+        for found in choices:
+            if not found or _ERROR in found:
+                return None
+            values |= found
+        return min(values)
+
+    for f, items in anchors.items():
+        report = least([r1.get(a) or r2.get(f) or r3.get(a) or set() for a in items])
+        section = least([s1.get(a) or s2.get(a) or set() for a in items])
+        sentence = least([z1.get(a) or ({a[1:-1]} if a in z2 else set()) for a in items])
+        out[f] = (report, section, sentence)
+    return out
+
+
 def _describe(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], dict[str, Source]]:
     """Labels of the focus nodes and where each comes from in a report (report, section, sentence)."""
     labels: dict[str, str] = {}
@@ -1183,10 +1265,8 @@ def _describe(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], d
             f = str(row["focus"])
             where[f] = tuple(row[k].value for k in ("r", "s", "z"))  # type: ignore
             rest.discard(f)
-        for part in _chunks(sorted(rest)):
-            for row in store.query(_DESCRIBE % " ".join(part), use_default_graph_as_union=union):
-                f = str(row["focus"])
-                where[f] = tuple(row[k].value if row[k] is not None else None for k in ("r", "s", "z"))  # type: ignore
+        if rest:
+            where.update(_where_by_parts(store, sorted(rest), union=union))
         missing = [f for f in chunk if f not in labels]
         if missing:
             for row in store.query(_FALLBACK_LABEL % " ".join(missing), use_default_graph_as_union=union):
