@@ -189,3 +189,65 @@ def test_canonical_turtle_writes_rdf_type_as_a_only_as_predicate():
     ttl = canonical_turtle(t, {"x": "http://x/"})
     g = rdflib.Graph().parse(data=ttl, format="turtle")
     assert len(g) == 3
+
+
+def _streamed(store_dir: Path, monkeypatch=None, **kw) -> bytes:
+    import io
+
+    from kg.export import export_store
+
+    out = io.BytesIO()
+    export_store(open_store(store_dir, read_only=True), Format.TURTLE, out, **kw)
+    return out.getvalue()
+
+
+def test_turtle_from_the_build_keys_is_the_canonical_turtle(tmp_path, config, monkeypatch):
+    """The export merges the turtle keys the build keeps beside the store: the same bytes as serialise(),
+    with one or two writing processes, after a rebuild of one report, and (by a dump) when the keys do not
+    match the store."""
+    import json
+
+    from kg import export as ex
+    from kg.store import KEYS_DIR, KEYS_INDEX
+
+    d = tmp_path / "reports"
+    d.mkdir()
+    for name in ("a-2024.txt", "b-2024.txt"):
+        shutil.copy(REPORT, d / name)
+    store = tmp_path / "s"
+    build(sorted(d.iterdir()), config=config, store_dir=store, jobs=2)
+    index = json.loads((store / KEYS_DIR / KEYS_INDEX).read_text(encoding="utf-8"))
+    assert len(index["graphs"]) == 2
+    expected = _export(store, Format.TURTLE).encode("utf-8")
+    used = []
+    real = ex._side_keys
+    monkeypatch.setattr(ex, "_side_keys", lambda s: used.append(real(s)) or used[-1])
+    for parts in (1, 2, 3):
+        monkeypatch.setattr(ex, "EXPORT_PROCESSES", parts)
+        assert _streamed(store) == expected
+    assert used and all(u is not None for u in used), "the keys were used"
+    assert _streamed(store, with_ontology=True) == ex.serialise(
+        list(store_quads(open_store(store, read_only=True))), Format.TURTLE, with_ontology=True).encode("utf-8")
+
+    text = (d / "b-2024.txt").read_text(encoding="utf-8")
+    (d / "b-2024.txt").write_text(text.replace("Justitie", "Justitie en Veiligheid", 3), encoding="utf-8")
+    build(sorted(d.iterdir()), config=config, store_dir=store, jobs=1)
+    used.clear()
+    changed = _export(store, Format.TURTLE).encode("utf-8")
+    assert changed != expected
+    assert _streamed(store) == changed and used[-1] is not None
+
+    # keys that do not match the manifest (as after an interrupted rebuild) are not used
+    index = json.loads((store / KEYS_DIR / KEYS_INDEX).read_text(encoding="utf-8"))
+    next(iter(index["graphs"].values()))["sha256"] = "0" * 64
+    (store / KEYS_DIR / KEYS_INDEX).write_text(json.dumps(index), encoding="utf-8")
+    used.clear()
+    assert _streamed(store) == changed and used[-1] is None
+
+
+def test_merge_without_gnu_sort_gives_the_same_turtle(built_store, monkeypatch):
+    from kg import export as ex
+
+    expected = _streamed(built_store)
+    monkeypatch.setattr(ex, "_gnu_sort", lambda: None)
+    assert _streamed(built_store) == expected

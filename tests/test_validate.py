@@ -189,3 +189,49 @@ def test_command_is_documented():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
     for word in ("kg validate", "--severity", "--engine", "--format", "--catalog"):
         assert word in doc
+
+
+def test_planned_queries_find_what_the_plain_ones_find(built_store):
+    """The rewritten SPARQL-based constraints, the shared count and value queries and the description of
+    focus nodes from its parts give what the straightforward queries give, on the built report."""
+    from kg import validate as v
+    from kg.store import open_store
+
+    store = open_store(built_store, read_only=True)
+    sh = v.load_shapes(None)
+    focus_of = {}
+    for shape in sh.shapes:
+        for comp, param in shape.constraints:
+            if comp != "SPARQL" or shape.deactivated or not shape.targets:
+                continue
+            focus = v._focus_pattern(shape, lambda c: (c,))
+            prefixes, select = param
+            inner = select.replace("$this", "?this").replace("$PATH", shape.path or "")
+            plain = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}"
+            planned = v._plan_sparql(focus, prefixes, inner)
+            rows = lambda q: sorted((str(r["this"]), str(r["value"])) for r in store.query(q, use_default_graph_as_union=True))  # noqa: E731
+            assert rows(planned) == rows(plain), shape.iri
+            focus_of[shape.iri] = planned != plain
+    assert any(focus_of.values()), "some constraints are rewritten"
+
+    nodes = sorted({str(r["x"]) for r in store.query(
+        "SELECT ?x WHERE { { SELECT DISTINCT ?x WHERE { ?x a ?c } } }", use_default_graph_as_union=True)})[:600]
+    nodes += sorted({str(r["x"]) for r in store.query(
+        f"SELECT DISTINCT ?x WHERE {{ ?m <{v.KG}refersTo> ?x }}", use_default_graph_as_union=True)})
+    old = {}
+    for chunk in v._chunks(nodes, 100):
+        for row in store.query(v._DESCRIBE % " ".join(chunk), use_default_graph_as_union=True):
+            old[str(row["focus"])] = tuple(row[k].value if row[k] is not None else None for k in ("r", "s", "z"))
+    assert v._where_by_parts(store, nodes, union=True) == old
+
+
+def test_plan_keeps_queries_it_cannot_read():
+    from kg.validate import _plan_sparql
+
+    for inner in ("SELECT ?this (COUNT(?x) AS ?value) WHERE { ?this <p:x> ?x } GROUP BY ?this",
+                  "SELECT ?this ?value WHERE { ?this <p:x>/<p:y> ?value }",
+                  "SELECT ?this ?value WHERE { ?this <p:x> ?value } LIMIT 5",
+                  "SELECT ?this ?value WHERE { OPTIONAL { ?this <p:x> ?value } }"):
+        assert _plan_sparql("{F}", "", inner) == f"SELECT DISTINCT ?this ?value WHERE {{ {{F}} {{ {inner} }} }}"
+    planned = _plan_sparql("{F}", "", "SELECT ?this ?value WHERE { ?this <p:x> ?value ; <p:y> ?y . FILTER(?y > 10) }")
+    assert "{ SELECT ?this ?y WHERE { ?this <p:y> ?y } }" in planned and "FILTER(?y > 10)" in planned
