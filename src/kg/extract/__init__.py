@@ -145,7 +145,6 @@ def _classify_long(text: str) -> tuple[str, str, str] | None:
 
 def extract(report: Report, *, reference: Reference) -> Extraction:
     g = gazetteer.build(reference)
-    known = programmes.known()
     text = report.text
     masked = _mask(report)
     sents = report.sentences()
@@ -162,12 +161,11 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
         st = masked[a:b]
         toks = gazetteer.tokens(st)
         unit_toks.append(toks)
-        cands += gazetteer.scan(g, st, a, a, toks)
+        cands += [c for c in gazetteer.scan(g, st, a, a, toks)
+                  if not c.label.isdigit() or programmes.plausible_number(masked, c.start, c.end)]
         cands += legal.find(st, a, a)
         cands += _phrase_candidates(masked, a, b, g)
         cands += organisations.institutions(st, a, a)
-        cands += [c for c in gazetteer.scan(known, st, a, a, toks)
-                  if not c.label.isdigit() or programmes.plausible_number(masked, c.start, c.end)]
         cands += organisations.lowercase_partnerships(st, a, a)
         chambers += organisations.both_chambers(st, a)
         defs += abbreviations.find_definitions(st, a, a)

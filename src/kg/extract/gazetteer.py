@@ -91,6 +91,9 @@ def build(reference: Reference) -> Gazetteer:
             g.add_name(e.label_en, ref)
         for a in e.abbreviations:
             g.add_abbreviation(a, ref)
+    from kg.extract.programmes import add_known
+
+    add_known(g)  # named public systems (112, C2000, NL-Alert, ...): general reference data kept with the code
     return g
 
 

@@ -58,19 +58,18 @@ def words(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[tup
     """(start, end, word, ends_clause) for each word, punctuation stripped; ``cut`` are marker starts."""
     out = []
     for m in _WORDS.finditer(text):
-        s, e = m.start(), m.end()
         w = m.group()
-        while s < e and text[s] in _LEAD:
-            s += 1
-        trail = False
-        while e > s and text[e - 1] in _TRAIL:
-            e -= 1
-            trail = True
-        for k in range(s + 1, e):
-            if offset + k in cut:
-                e = k
-                trail = True
-                break
+        core = w.lstrip(_LEAD)
+        s = m.end() - len(core)
+        bare = core.rstrip(_TRAIL)
+        e = s + len(bare)
+        trail = len(bare) < len(core)
+        if cut:
+            for k in range(s + 1, e):
+                if offset + k in cut:
+                    e = k
+                    trail = True
+                    break
         if text[e:e + 2] in ("’s", "'s") and e + 2 <= m.end():
             e += 2  # plural/genitive apostrophe-s stays with its word
         if e > s:

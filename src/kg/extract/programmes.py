@@ -149,20 +149,28 @@ KNOWN: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
-@lru_cache(maxsize=1)
-def known():
-    """The systems above as a gazetteer of programme entries."""
-    from kg.extract.gazetteer import Gazetteer
+def add_known(g) -> None:
+    """Put the systems above into a gazetteer as programme entries (the reference gazetteer gets them)."""
     from kg.reference import RefEntry
 
-    g = Gazetteer()
     for label, sub, alts, abbrs in KNOWN:
         ref = ("programme", slug(label))
+        if ref in g.entries:
+            continue
         g.entries[ref] = RefEntry("programme", ref[1], "", label, "Programme", sub, abbreviations=abbrs, alt_labels=alts)
         for n in (label, *alts):
             g.add_name(n, ref)
         for a in abbrs:
             g.add_abbreviation(a, ref)
+
+
+@lru_cache(maxsize=1)
+def known():
+    """The systems above as a gazetteer of their own."""
+    from kg.extract.gazetteer import Gazetteer
+
+    g = Gazetteer()
+    add_known(g)
     return g
 
 
