@@ -74,6 +74,16 @@ POSITIVE = [
     ("Zij volgt Richtlijn 2008/115/EG.", "Richtlijn 2008/115/EG", "Richtlijn 2008/115/EG", "eu-directive"),
     ("Het Verdrag van Aarhus en het VN-Vrouwenverdrag zijn geratificeerd.", "Verdrag van Aarhus", "Verdrag van Aarhus", "treaty"),
     ("Het Verdrag van Aarhus en het VN-Vrouwenverdrag zijn geratificeerd.", "VN-Vrouwenverdrag", "VN-Vrouwenverdrag", "treaty"),
+    ("De Wet kwaliteit, klachten en geschillen zorg (Wkkgz) wordt geëvalueerd.", "Wet kwaliteit, klachten en geschillen zorg",
+     "Wet kwaliteit, klachten en geschillen zorg", "law"),
+    ("Op grond van de Wet op de veiligheidsregio’s en de Drinkwaterwet zijn eisen gesteld.", "Wet op de veiligheidsregio’s",
+     "Wet op de veiligheidsregio’s", "law"),
+    ("De Wet langdurige zorg kent een eigen bijdrage.", "Wet langdurige zorg", "Wet langdurige zorg", "law"),
+    ("In het Besluit van 12 maart 2024 staat het.", "Besluit van 12 maart 2024", "Besluit van 12 maart 2024", "amvb"),
+    ("De Digital Services Act (DSA) en de Digital Markets Act (DMA) zijn van toepassing.", "Digital Services Act",
+     "Digital Services Act", "eu-regulation"),
+    ("Met de Uitvoeringswet Verordening herstel natuur geven we uitvoering aan de verordening.",
+     "Uitvoeringswet Verordening herstel natuur", "Uitvoeringswet Verordening herstel natuur", "law"),
 ]
 
 

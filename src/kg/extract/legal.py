@@ -27,9 +27,12 @@ STOP = frozenset(
     en-of waarin waarmee waardoor waarbij hierover hiervan daarvan dient dienden diende nam namen stuurden
     stuurde brachten bracht ligt lag in-werking per sinds vanaf tot-en-met vallen valt geldt gelden
     voorziet regelt bevat betreft beoogt moest mocht konden liggen staan staat stond blijft bleef
-    komt kwam krijgt kreeg vormt vormde maakt maakte geeft gaf zorgt zorgde biedt bood legt legde
+    komt kwam krijgt kreeg vormt vormde maakt maakte geeft gaf zorgt zorgde biedt bood legt legde kent kende
+    vraagt vroeg schrijft bepaalt bepaalde verbiedt stelt stelde vergt omvat dekt beschermt wijzigt vervangt
+    verving noemt telt bracht ging gaan loopt liep
     """.split()
 )
+_CONNECTORS = frozenset("van de het der den en op in bij met voor ter tot een of aan uit over".split())
 _TITLE_WORD = re.compile(r"[\w’'\-/]+")
 _STOP_PAIRS = ("in werking", "in consultatie", "in de tweede", "in de eerste", "op basis", "in het kader", "in 20", "in 19",
                "op 1", "in januari", "met ingang", "in bij", "bij de tweede", "bij de eerste", "bij beide")
@@ -68,7 +71,7 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break
         if w == "door" and _DOOR_ACTOR.match(text, m.start()):
             break
-        if m.group() == "Wet" and count and re.search(r"(?:^|[ \u00a0])(?:en|of)(?:[ \u00a0](?:de|het))?[ \u00a0]$", text[pos:m.start()]):
+        if count and re.fullmatch(r"Wet|Wetboek|[A-ZÀ-Ý][\w’'\-]*wet", m.group()) and re.search(r"(?:^|[ \u00a0])(?:en|of)(?:[ \u00a0](?:de|het))?[ \u00a0]$", text[pos:m.start()]):
             break  # "de Wet X en de Wet Y": a second title
         if w == "naar" and not re.match(r"naar[ \u00a0](?!de\b|het\b|een\b|[A-ZÀ-Ý])\w", text[m.start():m.start() + 30]):
             break  # "... naar de Raad van State" ends a title; "Wet werk en inkomen naar arbeidsvermogen" does not
@@ -78,7 +81,7 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break  # "Zo is de Wet Markt en Overheid geëvalueerd.": a participle that closes the clause
         if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
             # "Wet werkelijk rendement box 3": a small number after a lower-case noun ends the title
-            if count and re.fullmatch(r"\d{1,2}", w) and prev.isalpha() and prev.islower():
+            if count and re.fullmatch(r"\d{1,2}", w) and prev.isalpha() and prev.islower() and prev not in _CONNECTORS:
                 end = m.end()
             break
         prev = m.group()
@@ -117,7 +120,7 @@ _PAREN_WET = re.compile(rf"\((?P<w>(?:{_ORDINAL}{_SP})?[a-zà-ÿ][a-zà-ÿ\-]{{3
 # followed by a lower-case title (a lower-case head with a lower-case phrase is a description, not a name)
 _EU_HEAD_LOWER = re.compile(rf"(?<![\w-])(?P<w>(?:[Ee]uropese{_SP})?(?P<h>Richtlijn|Verordening){_SP}(?P<n>[a-zà-ÿ][\w’'\-]+))")
 # English names: "Corporate Sustainability Reporting Directive", "Digital Operational Resilience Regulation"
-_EU_ENGLISH = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z][a-z]+{_SP}){{1,6}}(?P<h>Directive|Regulation))(?![\w-])")
+_EU_ENGLISH = re.compile(rf"(?<![\w-])(?P<w>(?:(?:[A-Z][a-z]+|[A-Z]{{2,5}}){_SP}){{1,6}}(?P<h>Directive|Regulation|Act))(?![\w-])")
 # generic compounds that need their complement: "Implementatiewet richtlijn duurzaamheidsrapportering",
 # "Invoeringswet Omgevingswet", "Verzamelwet SZW 2025"
 _GENERIC_HEADS = (r"(?:Implementatie|Invoerings|Aanpassings|Verzamel|Reparatie|Uitvoerings|Goedkeurings|Aanvullings|"
@@ -127,6 +130,10 @@ _GENERIC_WET = re.compile(rf"(?<![\w-])(?P<w>{_GENERIC_HEADS}){_SP}(?=[\w])")
 _ALGEMENE_WET = re.compile(rf"(?<![\w-])(?P<w>Algemene{_SP}wet){_SP}(?=[a-zà-ÿ])")
 # orders in council (AMvB's): "Besluit kwaliteit leefomgeving", "Bouwbesluit 2012", "Vreemdelingenbesluit 2000"
 _BESLUIT = re.compile(rf"(?<![\w-])(?P<w>Besluit){_SP}(?=[a-zà-ÿ])")
+_DATED_DECREE = re.compile(
+    rf"van{_SP}\d{{1,2}}{_SP}(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december){_SP}(?:19|20)\d\d"
+)
+_COMMA_TITLE = re.compile(rf"(?P<rest>,(?:{_SP}[a-zà-ÿ][\w\-]*){{1,3}}{_SP}en(?:{_SP}[a-zà-ÿ][\w\-]*){{1,4}}){_SP}\([A-Z][A-Za-z]{{1,9}}\)")
 _COMPOUND_BESLUIT = re.compile(rf"(?<![\w-])(?P<w>[A-ZÀ-Ý][a-zà-ÿ\-]{{3,}}besluit)(?P<y>{_SP}(?:19|20)\d\d)?(?![\w-])")
 # EU acts cited by number: "Verordening (EU) 2024/1689", "Richtlijn (EU) 2022/2464", "Richtlijn 2008/115/EG"
 _EU_NUMBER = re.compile(
@@ -211,7 +218,7 @@ def _stage(c: Candidate, clause: str) -> None:
     elif c.cls in _EU_CLASSES:
         if re.search(r"afronden van (?:de )?onderhandelingen|\bakkoord\b|overeenstemming|aangenomen|vastgesteld|gepubliceerd|publiceren", cl):
             c.status = "adopted"
-        elif re.search(r"voorgesteld|\bvoorstel\b|onderhandel", cl):
+        elif re.search(r"voorgesteld|\bvoorstel\b|onderhandel|presenteerde", cl):
             c.status = "proposal"
         elif re.search(r"van toepassing|van kracht|in werking|\bgeld(?:t|en)\b", cl):
             c.status = "in-force"
@@ -257,6 +264,11 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
                 continue
         if m.group("w") == "Wet" and s == 0 and not re.match(r"[A-Z]|op |ter |tot |van |gemeentelijke|[a-z]+ [a-z]+", nxt):
             continue
+        more = _COMMA_TITLE.match(text, e)
+        if more:
+            # "Wet kwaliteit, klachten en geschillen zorg (Wkkgz)": a comma inside a title that its
+            # abbreviation closes
+            e = more.end("rest")
         label = "Wet " + text[tpos:e]
         out.append(_cand("law", "Law", offset + s, offset + e, label, sstart, None))
     for m in _BILL.finditer(text):
@@ -321,6 +333,8 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
             sub, cls = ("eu-directive", "EUDirective") if h == "richtlijn" else ("eu-regulation", "EURegulation")
             if rx is _EU_BEFORE and text[s:e].split()[0].lower() in _GENERIC_EU_PREFIX:
                 continue
+            if rx is _EU_BEFORE and re.search(r"(?:wet|Wet|wetboek)$", text[s:e].split()[0]):
+                continue  # "Uitvoeringswet Verordening herstel natuur": the head belongs to a law's title
             # the label starts at the head: "Europese Richtlijn Tijdelijke Bescherming" -> "Richtlijn Tijdelijke Bescherming"
             label = text[m.start("h"):e] if rx is _EU_AFTER else text[s:e]
             short = _EU_SHORT_AFTER.match(text[e:])
@@ -349,6 +363,11 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         first = m.group("w").split()[0]
         if s == 0 and first in ("The", "This", "A"):
             continue
+        lead = re.match(rf"(?:(?:De|Het|Een|In|Op|Met|Van|Voor|Dit|Deze|Die|The|This|A|An|En|Ook|Zo|Als|Bij){_SP})+", text[s:e])
+        if lead:
+            s += lead.end()  # "De Digital Services Act": the article is not part of the name
+        if m.group("h") == "Act" and len(text[s:e].split()) < 2:
+            continue
         sub, cls = ("eu-directive", "EUDirective") if m.group("h") == "Directive" else ("eu-regulation", "EURegulation")
         out.append(_cand(sub, cls, offset + s, offset + e, text[s:e], sstart, "in-force"))
     for m in _GENERIC_WET.finditer(text):
@@ -366,6 +385,14 @@ def find(text: str, offset: int, sstart: int) -> list[Candidate]:
         s, t0 = m.start("w"), m.end()
         if s == 0:
             continue  # sentence-initial "Besluit ..." is more often a verb than a name
+        dated = _DATED_DECREE.match(text, t0)
+        if dated:
+            # "Besluit van 12 maart 2024": a decree named by its date
+            e = dated.end()
+            out.append(_cand("amvb", "GeneralAdministrativeOrder", offset + s, offset + e, text[s:e], sstart, "in-force"))
+            continue
+        if re.match(r"van\b", text[t0:]):
+            continue
         e = _title(text, t0, 8)
         if e > t0 and len(text[t0:e].split()) >= 1:
             out.append(_cand("amvb", "GeneralAdministrativeOrder", offset + s, offset + e, text[s:e], sstart, "in-force"))
