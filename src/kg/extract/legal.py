@@ -1,20 +1,29 @@
-"""Legal instruments found by pattern: Dutch laws, bills, codes, AMvBs and EU acts.
+"""Legal instruments found by pattern: Dutch laws, bills, codes, AMvBs, treaties and EU acts.
 
-Names the reference data lacks are found by their form:
+Names the reference data lacks are found by their form (tests/gold/README.md §3 says what counts):
 - compounds on ``-wet`` / ``Wetboek``: "Opiumwet", "Cyberbeveiligingswet", "Penitentiaire Beginselenwet",
-  "Vreemdelingenwet 2000", "Innovatiewet Strafvordering";
-- ``Wet`` + title: "Wet tegemoetkoming schade bij rampen", "Wet op de rechtsbijstand" — the title runs to
-  a clause boundary (punctuation, a finite verb, "in consultatie", a year ...);
-- ``wetsvoorstel`` + name: "wetsvoorstel Ondermijning II", "wetsvoorstel verhogen strafmaat drugsdelicten";
-  these are bills (status bill-pending);
-- EU acts: "...richtlijn", "richtlijn X", "X-verordening", "X Verordening", "Europees ... Pact".
+  "Vreemdelingenwet 2000", "Innovatiewet Strafvordering"; generic ones with their complement
+  ("Implementatiewet richtlijn duurzaamheidsrapportering"), never bare ("de Implementatiewet");
+- ``Wet`` / ``Algemene wet`` + title: "Wet tegemoetkoming schade bij rampen", "Wet werkelijk rendement box 3" —
+  the title runs to a clause boundary: punctuation, a finite verb (also the verb of an inverted clause, "Met
+  de Wet X implementeren we"), "in consultatie", "door"/"naar" + an actor, a second law name ...;
+- ``wetsvoorstel`` + name: "wetsvoorstel Ondermijning II", "wetsvoorstel verhogen strafmaat drugsdelicten" —
+  the word belongs to the name, unless a law title follows ("het wetsvoorstel Wet X": the title);
+  a lower-case name in parentheses: "(eerste vaststellingswet)";
+- AMvB's: "Besluit kwaliteit leefomgeving", "Bouwbesluit 2012", "Besluit van 12 maart 2024"; treaties:
+  "Verdrag van Aarhus", "VN-Vrouwenverdrag";
+- EU acts: "...richtlijn", "richtlijn X", "Richtlijn x y", "X-verordening", "X Verordening", "Verordening (EU)
+  2024/1689", "Corporate Sustainability Reporting Directive", "Europees ... Pact", "Europese ...pakket"; an
+  "Europese" before the name is part of the form; a parenthesised short name ("(de NIS2-richtlijn)") is the label.
+A pattern candidate's stage (bill or law; in consultation, pending, adopted, in force; EU proposal) is read from
+its clause where the clause says it.
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.extract.common import Candidate, slug
+from kg.extract.common import Candidate
 
 _SP = r"[ \u00a0]"
 _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
@@ -145,7 +154,7 @@ _VERDRAG = re.compile(
     rf"(?<![\w-])(?P<w>(?:(?:Europees|Internationaal){_SP})?Verdrag{_SP}(?:van|inzake|tegen|voor|betreffende|over){_SP}"
     rf"(?:(?:de|het){_SP})?[A-ZÀ-Ý][\w\-]*(?:{_SP}(?:van|voor|de|het|inzake|[A-ZÀ-Ý][\w\-]*)){{0,6}})"
 )
-_COMPOUND_VERDRAG = re.compile(rf"(?<![\w-])(?P<w>(?:[A-Z]{{2,}}-)?[A-ZÀ-Ý][a-zà-ÿ\-]{{3,}}verdrag)(?![\w-])")
+_COMPOUND_VERDRAG = re.compile(r"(?<![\w-])(?P<w>(?:[A-Z]{2,}-)?[A-ZÀ-Ý][a-zà-ÿ\-]{3,}verdrag)(?![\w-])")
 _EU_PACKAGE = re.compile(rf"(?<![\w-])(?P<w>(?:(?P<adj>Europe(?:se|es)){_SP}|EU-)(?P<n>[a-zà-ÿ][\w\-]*pakket))(?![\w-])")
 # packages of money or measures, not of legislation: "het Europese steunpakket"
 _NOT_LEGAL_PACKAGE = re.compile(r"(?:steun|hulp|herstel|maatregelen|investerings|compensatie|koopkracht|sanctie)-?pakket$")
