@@ -175,3 +175,11 @@ def test_stage_from_the_clause(sentence, subkind, status):
     assert cands, sentence
     longest = max(cands, key=lambda c: c.end - c.start)
     assert (longest.subkind, longest.status) == (subkind, status)
+
+
+def test_no_implements_for_a_purpose_clause():
+    """"zetten we in om ... te": a purpose, not a transposition."""
+    ents = {("legal", "wet-x"): _ent("wet-x", "Law"), ("legal", "richtlijn-y"): _ent("richtlijn-y", "EUDirective")}
+    s = "Met de Wet X zetten we in op handhaving om de Richtlijn Y na te leven en om boetes te voorkomen."
+    ms = [Mention("legal", "wet-x", 7, 12, "Wet X", 0), Mention("legal", "richtlijn-y", 50, 61, "Richtlijn Y", 0)]
+    assert relations.implements([(0, s, ms)], ents) == []

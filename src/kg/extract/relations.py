@@ -7,7 +7,11 @@ import re
 
 from kg.model import Mention, Relation
 
-_IMPLEMENT = re.compile(r"implement|omzet|zetten\b.*\bom\b|invoering van|ter uitvoering", re.I)
+# "implementeren", "omzetting", "zetten we de richtlijn om (in nationaal recht)" — the particle "om" closes the
+# clause; "om de ... te" is a purpose — "ter uitvoering van"
+_IMPLEMENT = re.compile(
+    r"implement|omzet|omgezet|\bzet(?:ten)?\b[^.;]*\bom\b(?=[ \u00a0]*(?:[.,;:)]|$|in[ \u00a0]+(?:nationaal|Nederlands)))"
+    r"|invoering van|ter uitvoering", re.I)
 # "Met deze wet implementeren we de richtlijn ...": the law is the one named just before
 _ANAPHOR = re.compile(r"\b(?:deze|die|dit|dat)\s+(?:wet|wetsvoorstel|wetten|wetsvoorstellen|implementatiewet)\b", re.I)
 
