@@ -183,3 +183,14 @@ def test_no_implements_for_a_purpose_clause():
     s = "Met de Wet X zetten we in op handhaving om de Richtlijn Y na te leven en om boetes te voorkomen."
     ms = [Mention("legal", "wet-x", 7, 12, "Wet X", 0), Mention("legal", "richtlijn-y", 50, 61, "Richtlijn Y", 0)]
     assert relations.implements([(0, s, ms)], ents) == []
+
+
+def test_no_implements_with_an_act_of_an_earlier_sentence_not_referred_to():
+    ents = {("legal", "wet-x"): _ent("wet-x", "Law"), ("legal", "richtlijn-y"): _ent("richtlijn-y", "EUDirective")}
+    s1, s2 = "De Richtlijn Y geldt sinds 2024.", "De invoering van de Wet X kostte tijd."
+    m1 = Mention("legal", "richtlijn-y", 3, 14, "Richtlijn Y", 0)
+    m2 = Mention("legal", "wet-x", 100 + 20, 100 + 25, "Wet X", 100)
+    assert relations.implements([(0, s1, [m1]), (100, s2, [m2])], ents) == []
+    s2 = "De implementatie van deze richtlijn in de Wet X kostte tijd."
+    m2 = Mention("legal", "wet-x", 100 + 42, 100 + 47, "Wet X", 100)
+    assert len(relations.implements([(0, s1, [m1]), (100, s2, [m2])], ents)) == 1

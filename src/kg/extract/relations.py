@@ -12,6 +12,7 @@ from kg.model import Mention, Relation
 _IMPLEMENT = re.compile(
     r"implement|omzet|omgezet|\bzet(?:ten)?\b[^.;]*\bom\b(?=[ \u00a0]*(?:[.,;:)]|$|in[ \u00a0]+(?:nationaal|Nederlands)))"
     r"|invoering van|ter uitvoering", re.I)
+_EU_ANAPHOR = re.compile(r"\b(?:deze|die|beide|de(?:ze)?[ \u00a0]+twee)[ \u00a0]+(?:Europese[ \u00a0]+)?(?:richtlijnen|richtlijn|verordeningen|verordening)\b", re.I)
 # "Met deze wet implementeren we de richtlijn ...": the law is the one named just before
 _ANAPHOR = re.compile(r"\b(?:deze|die|dit|dat)\s+(?:wet|wetsvoorstel|wetten|wetsvoorstellen|implementatiewet)\b", re.I)
 
@@ -31,7 +32,8 @@ def implements(paragraph_sents: list[tuple[int, str, list[Mention]]], entities) 
             anaphor_at = sstart + _ANAPHOR.search(stext).start()
         nl_seen.extend(m for m in legal if m in nl or entities[("legal", m.key)].cls in ("Law", "Bill", "Code", "GeneralAdministrativeOrder"))
         if _IMPLEMENT.search(stext) and nl:
-            targets = eu or eu_seen
+            # an EU act of an earlier sentence only when this one refers back to it ("deze richtlijnen")
+            targets = eu or (eu_seen if _EU_ANAPHOR.search(stext) else [])
             dirs = list(dict.fromkeys(m.key for m in targets))
             laws = list(dict.fromkeys(m.key for m in nl))
             if dirs:
