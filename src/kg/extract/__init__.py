@@ -97,7 +97,7 @@ def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazet
         trig = p.trigger.lower() if p.trigger.lower() in programmes.TRIGGERS else ""
         if o is None and (pr is not None or len(words) == 1):
             # a name that goes on in lower case: "deelprogramma Burgergerichte overheid"
-            te = programmes.tail_end(masked, p.end, s_end, words, trig, FUNCTION_WORDS)
+            te = programmes.tail_end(masked, p.end, s_end, words, trig, FUNCTION_WORDS, masked[s_start:p.trigger_start])
             if te is not None:
                 sub = pr.subkind if pr is not None else (organisations.classify(words, programmes.HEADS) or (0, "", "other-initiative"))[2]
                 pr = Candidate("programme", p.start, te, masked[p.start:te], sub, "Programme", None, "pattern", None, None, s_start)
@@ -110,9 +110,9 @@ def _phrase_candidates(masked: str, s_start: int, s_end: int, g: gazetteer.Gazet
                 m = _POST_HEAD.match(masked, p.end, s_end)
                 if m and len(words) >= 2 and m.group(1) in programmes.POST_HEADS:  # "Detentie & Re-integratie proces"
                     pr = Candidate("programme", p.start, p.end, label, programmes.POST_HEADS[m.group(1)], "Programme", None, "pattern", None, None, s_start)
-        if o and pr is None and g is not None and _slogan(words, g):
+        if pr is None and g is not None and _slogan(words, g):
             # "Politie voor Iedereen": a known body's name made into a title is an initiative, not a new body
-            pr, o = Candidate("programme", o.start, o.end, label, "programme", "Programme", None, "pattern", None, None, s_start), None
+            pr, o = Candidate("programme", p.start, p.end, label, "programme", "Programme", None, "pattern", None, None, s_start), None
         if o and pr:
             io = organisations.classify(words, organisations.HEADS)
             ip = organisations.classify(words, programmes.HEADS)

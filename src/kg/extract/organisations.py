@@ -122,7 +122,7 @@ def named_by_trigger(trigger: str, words: list[str]) -> bool:
     hk = head_kind(t, HEADS)
     if hk is None or hk[1] not in ("advisory-body", "other-organisation", "partnership"):
         return False
-    if not (t == "commissie" or len(t) - len(hk[0]) >= _MIN_COMPOUND):
+    if not (t == "commissie" or len(t) - len(hk[0]) >= _MIN_COMPOUND or is_compound_head(t)):
         return False
     return 1 <= len(words) <= 2 and all(w[:1].isupper() and w[1:].islower() for w in words)
 

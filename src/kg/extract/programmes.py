@@ -81,13 +81,32 @@ _AUX = frozenset(
     "zal zullen zou zouden gaat gaan ging gingen staat staan stond bleef blijft blijven komt kwam "
     "die dat welke waarin waarmee waarbij waardoor omdat zodat als dan maar want".split()
 )
+# irregular past-tense verbs common in annual reports; regular ones end in -te/-de(n) (_looks_past_tense)
+_AUX |= frozenset(
+    "liep liepen ging kwam kwamen bleef bleven nam namen gaf gaven sprak spraken bood boden schreef zag zagen "
+    "trad traden stond vond vonden hield hielden bracht brachten dacht zocht kreeg kregen verscheen verschenen "
+    "begon begonnen sloot sloten wees koos steeg stegen daalde viel vielen lag lagen".split()
+)
+_NOT_VERBS = frozenset("gemeente ruimte periode methode route orde vrede hoogte grootte diepte breedte lengte ronde".split())
+
+
+def _looks_past_tense(w: str) -> bool:
+    """'startte', 'leverde', 'zetten': a regular past-tense verb ends a clause, it does not continue a name.
+    Not nouns like 'ruimte', not participle adjectives ('georganiseerde'), not '-ste' superlatives."""
+    if len(w) < 5 or w in _NOT_VERBS or w.startswith("ge"):
+        return False
+    if w.endswith(("tte", "dde", "tten", "dden")):
+        return True
+    return w.endswith(("de", "te")) and w[-3] in "lrkpfgmnwd"
+
+
 _PARTICLES = frozenset("op aan af in uit mee door toe bij terug vast voor over na neer weg samen".split())
 _TAIL_WORD = re.compile(r"\s+([a-zà-ÿ][\w’'/-]*)")
 _CLAUSE_END = re.compile(r"\s*(?:[.;:(]|$)")
 _MAX_TAIL = 6
 
 
-def tail_end(text: str, end: int, limit: int, words: list[str], trigger: str, function_words: frozenset[str]) -> int | None:
+def tail_end(text: str, end: int, limit: int, words: list[str], trigger: str, function_words: frozenset[str], before: str = "") -> int | None:
     """Where a programme name that continues in lower case ends, or None when it does not.
 
     Only for a name whose capitalised part is incomplete on its own: one word after a trigger ("deelprogramma
@@ -98,6 +117,8 @@ def tail_end(text: str, end: int, limit: int, words: list[str], trigger: str, fu
     single = len(words) == 1
     if not (single or "/" in words[-1]) or len(words) > 3:
         return None
+    if len(before.split()) < 2:
+        return None  # the name opens its clause ("Het programma X liep door"): what follows is the predicate
     if single and not trigger and classify(words, HEADS) is None:
         return None
     pos = end
@@ -107,7 +128,7 @@ def tail_end(text: str, end: int, limit: int, words: list[str], trigger: str, fu
         if not m:
             break
         w = m.group(1)
-        if w in _AUX:
+        if w in _AUX or _looks_past_tense(w):
             return None
         ends.append((m.end(1), w))
         pos = m.end(1)
