@@ -1,11 +1,13 @@
-"""Generality of extraction: three short excerpts from other ministries' annual reports (IenW, SZW, Financiën).
+"""Generality of extraction: four short excerpts from other ministries' annual reports (IenW, SZW, Financiën, VWS).
 
 The excerpts (tests/data/excerpts/) were written for this test in the corpus format, with names of real public
 bodies, laws and EU acts; their hand annotation (tests/gold/excerpts/) follows tests/gold/README.md. They were
 written and annotated before the legal patterns were extended for them: the gaps they revealed were closed with
 general patterns (each also unit-tested on other sentences in tests/test_extract_legal.py) and one general
 reference entry (Stabiliteits- en groeipact), so the legal figures here are a regression check, no longer a blind
-measure. Organisations and programmes were not tuned on them.
+measure. The fourth (VWS) was written and committed after that, as a blind check; its blind scores are noted at
+its floors, and the general gaps it showed were then closed too (one more reference entry: the EHDS).
+Organisations and programmes were not tuned on any of them.
 
 Targets (issue 3): precision and recall >= 0.95 per kind (0.85 for programmes). The floors below are the figures
 measured when the test was written, rounded down, so that a change that makes extraction worse fails; legal
@@ -38,13 +40,16 @@ REPO = Path(__file__).resolve().parents[1]
 EXCERPTS = REPO / "tests" / "data" / "excerpts"
 GOLD = REPO / "tests" / "gold" / "excerpts"
 JENV = REPO.parent / "shared" / "corpus" / "jenv-jaarverslag-2024-beleidsverslag.txt"
-NAMES = ("ienw", "szw", "fin")
+NAMES = ("ienw", "szw", "fin", "vws")
 
 # excerpt -> kind -> (precision floor, recall floor), measured figures rounded down
 FLOORS = {
     "ienw": {"kamerstuk": (1.0, 1.0), "legal": (1.0, 1.0), "organisation": (1.0, 0.90), "programme": (0.83, 0.83)},
     "szw": {"kamerstuk": (1.0, 1.0), "legal": (1.0, 1.0), "organisation": (1.0, 0.87), "programme": (0.0, 0.0)},
     "fin": {"kamerstuk": (1.0, 1.0), "legal": (1.0, 1.0), "organisation": (0.94, 0.89), "programme": (0.0, 0.0)},
+    # blind check, written after the other three were passed: before the fixes it revealed, legal P=0.778
+    # R=0.700 (a title run into "voor alle fabrikanten", a particle "uit", the EHDS unknown), implements 0/1
+    "vws": {"kamerstuk": (1.0, 1.0), "legal": (1.0, 1.0), "organisation": (0.9, 1.0), "programme": (1.0, 1.0)},
 }
 
 # events (gold "events", tests/gold/README.md §7): (precision, recall) floors on (line, date) and on (line, date,
@@ -53,6 +58,7 @@ EVENT_FLOORS = {
     "ienw": ((1.0, 0.75), (0.88, 0.66)),
     "szw": ((1.0, 1.0), (1.0, 1.0)),
     "fin": ((1.0, 0.77), (1.0, 0.77)),
+    "vws": ((1.0, 1.0), (1.0, 1.0)),
     "jenv": ((0.98, 0.68), (0.82, 0.57)),
 }
 
@@ -69,12 +75,15 @@ BY_PATTERN = {
     "fin": ["Wet werkelijk rendement box 3", "Wet minimumbelasting 2024", "Richtlijn minimumbelasting",
             "Wet hersteloperatie kinderopvangtoeslag", "Implementatiewet richtlijn duurzaamheidsrapportering",
             "Corporate Sustainability Reporting Directive"],
+    "vws": ["Wet integrale aanpak zorg thuis", "Wet toetreding zorgaanbieders", "Wet medische hulpmiddelen",
+            "Verordening medische hulpmiddelen", "Wet elektronische gegevensuitwisseling in de zorg"],
 }
 # (b) legal instruments absent from the JenV report that the reference data knows and the patterns alone miss
 BY_REFERENCE = {
     "ienw": [],
     "szw": ["Algemene Ouderdomswet"],
     "fin": ["Stabiliteits- en groeipact"],
+    "vws": ["Tabaks- en rookwarenwet", "Europese ruimte voor gezondheidsgegevens"],
 }
 
 

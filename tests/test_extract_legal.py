@@ -84,6 +84,10 @@ POSITIVE = [
      "Digital Services Act", "eu-regulation"),
     ("Met de Uitvoeringswet Verordening herstel natuur geven we uitvoering aan de verordening.",
      "Uitvoeringswet Verordening herstel natuur", "Uitvoeringswet Verordening herstel natuur", "law"),
+    ("Sinds 1 juli geldt de Wet medische hulpmiddelen voor alle fabrikanten.", "Wet medische hulpmiddelen",
+     "Wet medische hulpmiddelen", "law"),
+    ("Daarmee voeren we de Europese Verordening medische hulpmiddelen uit.", "Europese Verordening medische hulpmiddelen",
+     "Verordening medische hulpmiddelen", "eu-regulation"),
 ]
 
 
@@ -194,3 +198,13 @@ def test_no_implements_with_an_act_of_an_earlier_sentence_not_referred_to():
     s2 = "De implementatie van deze richtlijn in de Wet X kostte tijd."
     m2 = Mention("legal", "wet-x", 100 + 42, 100 + 47, "Wet X", 100)
     assert len(relations.implements([(0, s1, [m1]), (100, s2, [m2])], ents)) == 1
+
+
+def test_implements_an_eu_regulation_through_daarmee():
+    """"Sinds juli geldt de Wet X. Daarmee voeren we de Verordening Y uit.": the law carries out the regulation."""
+    ents = {("legal", "wet-x"): _ent("wet-x", "Law"), ("legal", "verordening-y"): _ent("verordening-y", "EURegulation")}
+    s1, s2 = "Sinds juli geldt de Wet X.", "Daarmee voeren we de Verordening Y uit."
+    m1 = Mention("legal", "wet-x", 20, 25, "Wet X", 0)
+    m2 = Mention("legal", "verordening-y", 100 + 21, 100 + 34, "Verordening Y", 100)
+    rel = relations.implements([(0, s1, [m1]), (100, s2, [m2])], ents)
+    assert [(r.subject, r.object) for r in rel] == [(("legal", "wet-x"), ("legal", "verordening-y"))]

@@ -25,7 +25,8 @@ _CLAUSE = re.compile(r"[;:]|,\s+(?:en|maar|waarna|terwijl|waarbij|zodat|omdat|zo
 _TYPES = [
     (re.compile(r"\bmotie\b.*\baan\b|\bnam\b.*\bmotie\b", re.I), "motion-adopted"),
     (re.compile(r"in werking|inwerkingtreding|van kracht|van toepassing|\b(?:sinds|vanaf)\b[^.;]*\b(?:gelden|geldt|bestaat|bestaan)\b"
-                r"|\b(?:gelden|geldt|bestaat|bestaan)\b[^.;]*\b(?:sinds|vanaf)\b", re.I), "entry-into-force"),
+                r"|\b(?:gelden|geldt|bestaat|bestaan)\b[^.;]*\b(?:sinds|vanaf)\b|\b(?:sinds|vanaf|per)\b[^.;]*\b(?:verboden|verplicht)\b",
+                re.I), "entry-into-force"),
     (re.compile(r"consultatie", re.I), "consultation"),
     (re.compile(r"Raad van State", re.I), "council-of-state-advice"),
     (re.compile(r"Eerste Kamer.*\b(aan|in)\b\.?$|\bEK\b.*\baan\b", re.I), "adopted-by-senate"),

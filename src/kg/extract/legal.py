@@ -62,6 +62,9 @@ _PARTICIPLE = re.compile(
 )
 
 
+_PREP_QUANTIFIER = re.compile(r"(?:voor|van|in|op|bij|met|aan|tot|over|uit)[ \u00a0](?:alle|elke|iedere|ieder|veel|meer|sommige|enkele|zijn|haar|hun|ons|onze)\b")
+
+
 def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = False) -> int:
     """End of a law title that starts at ``pos``: up to punctuation or a stop word."""
     end = pos
@@ -86,6 +89,8 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
             break  # "... naar de Raad van State" ends a title; "Wet werk en inkomen naar arbeidsvermogen" does not
         if prep_article_stops and count and _PREP_ARTICLE.match(text, m.start()):
             break
+        if count and _PREP_QUANTIFIER.match(text, m.start()):
+            break  # "de Wet medische hulpmiddelen voor alle fabrikanten": a phrase about the law, not its title
         if count and _PARTICIPLE.fullmatch(m.group()) and (m.end() >= len(text) or text[m.end()] in ".,;:!?"):
             break  # "Zo is de Wet Markt en Overheid geëvalueerd.": a participle that closes the clause
         if re.match(r"\d", w) and not re.fullmatch(r"(?:19|20)\d\d", w):
@@ -101,7 +106,8 @@ def _title(text: str, pos: int, max_words: int = 14, prep_article_stops: bool = 
         i = m.end() + 1
     # a title does not end on a connector
     while True:
-        tail = re.search(r"[ \u00a0](van|de|het|der|en|op|in|bij|met|voor|ter|tot|een)$", text[pos:end])
+        # ... nor on the particle of a separable verb: "voeren we de Verordening X uit."
+        tail = re.search(r"[ \u00a0](van|de|het|der|en|op|in|bij|met|voor|ter|tot|een|uit|af|mee|toe|vast|terug|door|over)$", text[pos:end])
         if not tail:
             break
         end = pos + tail.start()

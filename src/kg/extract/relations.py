@@ -11,10 +11,10 @@ from kg.model import Mention, Relation
 # clause; "om de ... te" is a purpose — "ter uitvoering van"
 _IMPLEMENT = re.compile(
     r"implement|omzet|omgezet|\bzet(?:ten)?\b[^.;]*\bom\b(?=[ \u00a0]*(?:[.,;:)]|$|in[ \u00a0]+(?:nationaal|Nederlands)))"
-    r"|invoering van|ter uitvoering", re.I)
+    r"|invoering van|ter uitvoering|uitvoering (?:aan|van)|\bvoer(?:en|t)?\b[^.;]*\buit\b(?=[ \u00a0]*(?:[.,;:)]|$))", re.I)
 _EU_ANAPHOR = re.compile(r"\b(?:deze|die|beide|de(?:ze)?[ \u00a0]+twee)[ \u00a0]+(?:Europese[ \u00a0]+)?(?:richtlijnen|richtlijn|verordeningen|verordening)\b", re.I)
 # "Met deze wet implementeren we de richtlijn ...": the law is the one named just before
-_ANAPHOR = re.compile(r"\b(?:deze|die|dit|dat)\s+(?:wet|wetsvoorstel|wetten|wetsvoorstellen|implementatiewet)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:deze|die|dit|dat)\s+(?:wet|wetsvoorstel|wetten|wetsvoorstellen|implementatiewet)\b|\b(?:daarmee|hiermee)\b", re.I)
 
 
 def implements(paragraph_sents: list[tuple[int, str, list[Mention]]], entities) -> list[Relation]:
