@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 _WORDS = re.compile(r"\S+")
 _LEAD = "(‘“\"'«[„"
+_OPENERS = "(‘“\"«[„"
+_APOS_S = ("’s", "'s")
 _TRAIL = ".,;:)’”\"'!?»]"
 CONNECTORS = frozenset("& van voor de het der den en tegen op met in bij ter tot and of the for against on to".split())
 # capitalised only because they open a sentence
@@ -56,11 +58,12 @@ class Phrase:
 
 def words(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[tuple[int, int, str, bool]]:
     """(start, end, word, ends_clause) for each word, punctuation stripped; ``cut`` are marker starts."""
-    out = []
+    out: list[tuple[int, int, str, bool]] = []
+    append = out.append
     for m in _WORDS.finditer(text):
-        w = m.group()
-        core = w.lstrip(_LEAD)
-        s = m.end() - len(core)
+        ms, me = m.span()
+        core = m.group().lstrip(_LEAD)
+        s = me - len(core)
         bare = core.rstrip(_TRAIL)
         e = s + len(bare)
         trail = len(bare) < len(core)
@@ -70,13 +73,13 @@ def words(text: str, offset: int, cut: frozenset[int] = frozenset()) -> list[tup
                     e = k
                     trail = True
                     break
-        if text[e:e + 2] in ("’s", "'s") and e + 2 <= m.end():
+        if e + 2 <= me and text[e:e + 2] in _APOS_S:
             e += 2  # plural/genitive apostrophe-s stays with its word
         if e > s:
-            if out and s > m.start() and text[m.start()] in "(‘“\"«[„":
+            if s > ms and out and text[ms] in _OPENERS:
                 a, b, c, _ = out[-1]
                 out[-1] = (a, b, c, True)  # an opening bracket or quote ends the phrase before it
-            out.append((offset + s, offset + e, text[s:e], trail or (e < m.end() and text[e] in ",;:)")))
+            append((offset + s, offset + e, text[s:e], trail or (e < me and text[e] in ",;:)")))
     return out
 
 
