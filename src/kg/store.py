@@ -143,6 +143,9 @@ def graph_names(store) -> list[str]:
     return sorted(g.value for g in store.named_graphs())
 
 
+BULK_BYTES = 64 << 20  # N-Quads gathered for one bulk load in a first build
+
+
 def fresh_build(path: Path, chunks: Iterable[tuple]) -> int:
     """Bulk-load (graph, N-Triples) chunks into a new store that replaces ``path`` only when complete.
 
@@ -161,8 +164,24 @@ def fresh_build(path: Path, chunks: Iterable[tuple]) -> int:
     store = ox.Store(str(tmp))
     count = 0
     index: dict = {"graphs": {}}
+    batch: list[bytes] = []
+    size = 0
+
+    def load() -> None:
+        nonlocal size
+        if batch:
+            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            batch.clear()
+            size = 0
+
     for graph, chunk, *side in chunks:
-        store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        # Reports are loaded several at a time, as N-Quads: one bulk load per report cost about a third more.
+        # A raw newline only ends a line in N-Triples, so every " .\n" is the end of a triple.
+        data = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+        batch.append(data.replace(b" .\n", f" {ox.NamedNode(graph)} .\n".encode("utf-8")))
+        size += len(batch[-1])
+        if size >= BULK_BYTES:
+            load()
         if side:
             keys, meta = side
             (tmp / KEYS_DIR).mkdir(exist_ok=True)
@@ -170,6 +189,7 @@ def fresh_build(path: Path, chunks: Iterable[tuple]) -> int:
             (tmp / KEYS_DIR / name).write_bytes(keys)
             index["graphs"][graph] = {**meta, "file": name}
         count += 1
+    load()
     if not count:
         del store
         shutil.rmtree(tmp, ignore_errors=True)
