@@ -298,7 +298,10 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
 
 
 def _both_chambers(final: list[Candidate], spans: list[tuple[int, int]], g: gazetteer.Gazetteer, sents) -> list[Candidate]:
-    """'beide Kamers' names both chambers: one mention of each instead of whatever the scan made of 'Kamers'."""
+    """'beide Kamers' names both chambers: one mention of each instead of whatever the scan made of 'Kamers'.
+
+    The Tweede Kamer's mention spans 'beide Kamers', the Eerste Kamer's only 'Kamers': a mention is
+    identified by its span (kg.graph), so two mentions of one span would merge into one."""
     refs = [r for name in ("Tweede Kamer der Staten-Generaal", "Eerste Kamer der Staten-Generaal")
             for r in g.names.get(compact(name), []) if r[0] == "organisation"]
     if len(refs) < 2:
@@ -309,9 +312,9 @@ def _both_chambers(final: list[Candidate], spans: list[tuple[int, int]], g: gaze
 
     for a, b in spans:
         sstart = starts[bisect_right(starts, a) - 1] if starts else 0
-        for ref in refs:
+        for ref, start in zip(refs, (a, b - len("Kamers"))):
             e = g.entries[ref]
-            out.append(Candidate("organisation", a, b, e.label, e.subkind, e.cls, e.key, "reference", e.status, None, sstart))
+            out.append(Candidate("organisation", start, b, e.label, e.subkind, e.cls, e.key, "reference", e.status, None, sstart))
     return sorted(out, key=lambda c: (c.start, c.kind))
 
 

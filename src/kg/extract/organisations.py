@@ -168,7 +168,7 @@ def lowercase_partnerships(text: str, offset: int, sstart: int) -> list[Candidat
     return out
 
 
-_BOTH_CHAMBERS = re.compile(r"(?<![\w-])[Bb]eide\s+Kamers(?:\s+der\s+Staten-Generaal)?(?![\w-])")
+_BOTH_CHAMBERS = re.compile(r"(?<![\w-])[Bb]eide\s+Kamers(?![\w-])")
 
 
 def both_chambers(text: str, offset: int) -> list[tuple[int, int]]:
