@@ -154,7 +154,7 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
     cands: list[Candidate] = []
     chambers: list[tuple[int, int]] = []
     defs: list[abbreviations.Definition] = []
-    # footnote texts are read like sentences: names there count too ("EL PAcCTO (Europe Latin America ...)")
+    # footnote texts are read like sentences, for what they define (their mentions are dropped below)
     units = [(s.start, s.end) for s in sents] + [(f.start, f.end) for f in report.footnotes]
     unit_toks = []
     for a, b in units:
@@ -243,7 +243,10 @@ def extract(report: Report, *, reference: Reference) -> Extraction:
             before = [o for o in opts if o[0] <= c.start]
             long = (before[-1] if before else opts[0])[1]
             c.kind, c.key, c.label, c.subkind, c.cls, c.status = long.kind, long.key, long.label, long.subkind, long.cls, long.status
-    final = resolve.choose(cands)
+    # footnote texts teach names and abbreviations ("EL PAcCTO (Europe Latin America Programme ...)"), but
+    # mentions stay inside sentences: a mention is anchored to its sentence in the graph and the site
+    sent_starts = {s.start for s in sents}
+    final = [c for c in resolve.choose(cands) if c.sentence_start in sent_starts]
     if chambers:
         final = _both_chambers(final, chambers, g, sents)
 
