@@ -207,7 +207,8 @@ def test_endpoint_request_binds_the_parameter_and_names_the_report_graphs(endpoi
     listing, asked = endpoint.requests
     assert "GRAPH ?g" in listing["query"][0]
     assert asked["default-graph-uri"] == [GRAPH] and asked["named-graph-uri"] == [GRAPH]  # system graphs left out
-    assert 'VALUES (?organisation) { ("DJI\\" } DROP ALL #") }' in asked["query"][0]
+    assert ('VALUES (?organisation ?organisationKey ?organisationAsIri) { ("DJI\\" } DROP ALL #" "dji\\" } drop all #"'
+            ' <urn:x-kg:not-an-iri>) }') in asked["query"][0]
 
 
 def test_endpoint_ask(endpoint):

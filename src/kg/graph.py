@@ -196,6 +196,10 @@ def report_triples(report: Report, extraction: Extraction, *, base: str, meta: d
             add((E, ALT, lit(a, lang="nl")))
         for a in e.alt_labels:
             add((E, ALT, lit(a, lang="nl")))
+        # Every name lower-cased, so that a query finds the entity by name in any case with an index
+        # lookup (queries/*.rq bind the lower-cased parameter as ?<name>Key) instead of reading every label.
+        for k in sorted({x.lower() for x in (e.label, e.label_en, *e.abbreviations, *e.alt_labels) if x}):
+            add((E, K("nameKey"), lit(k)))
         if e.status:
             add((E, K("status"), KK(e.status)))
         for prop, value in e.identifiers:

@@ -34,7 +34,10 @@ from kg.errors import EndpointError, InputError, UsageError
 
 SPARQL_RESULTS_JSON = "application/sparql-results+json"
 FORMATS = ("table", "csv", "tsv", "json", "xml")
-PARAM_TYPES = ("string", "iri", "integer")
+PARAM_TYPES = ("string", "name", "iri", "integer")
+# A "name" parameter also binds ?<name>Key (the value lower-cased, to match kg:nameKey by index) and
+# ?<name>AsIri (the value as an IRI when it is an absolute one, else an IRI that names nothing).
+NO_IRI = "urn:x-kg:not-an-iri"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # IRIREF of the SPARQL grammar, absolute (scheme required).
@@ -47,7 +50,7 @@ Term = dict[str, str]  # a SPARQL 1.1 JSON results term
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    type: str  # "string" (a literal), "iri" or "integer"
+    type: str  # "string" (a literal), "name" (a literal looked up by name; see derived_terms), "iri" or "integer"
     example: str
     required: bool
     description: str = ""
@@ -97,7 +100,7 @@ def _parse_header(path: Path) -> CannedQuery:
             parts = [p.strip() for p in value.split("|")]
             if len(parts) < 4 or parts[1] not in PARAM_TYPES or parts[3] not in ("required", "optional") \
                     or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", parts[0]):
-                raise InputError("a '# param:' line reads: name | string|iri|integer | example | required|optional"
+                raise InputError("a '# param:' line reads: name | string|name|iri|integer | example | required|optional"
                                  " [| description]", path=str(path), line=n)
             params.append(Parameter(parts[0], parts[1], parts[2], parts[3] == "required",
                                     parts[4] if len(parts) > 4 else ""))
@@ -138,6 +141,22 @@ def term(param: Parameter, value: str) -> str:
             raise UsageError(f"parameter {param.name!r} needs a whole number, not {value!r}")
         return str(int(value))
     return literal(value)
+
+
+def derived_terms(param: Parameter, value: str | None) -> list[tuple[str, str]]:
+    """The extra variables a "name" parameter binds, as (variable, SPARQL term); UNDEF when it is not given.
+
+    ``?<name>Key`` is the value lower-cased, which the queries look up in ``kg:nameKey`` (an index lookup:
+    matching ``LCASE(?label)`` instead would read every label of every report). ``?<name>AsIri`` is the
+    value as an IRI when it is an absolute IRI, so that an entity can be named by its IRI, else an IRI that
+    names nothing (always bound: an unbound variable would make the engine join it with every entity).
+    """
+    if param.type != "name":
+        return []
+    if value is None:
+        return [(f"?{param.name}Key", "UNDEF"), (f"?{param.name}AsIri", "UNDEF")]
+    as_iri = value if _IRI_OK.match(value) else NO_IRI
+    return [(f"?{param.name}Key", literal(value.lower())), (f"?{param.name}AsIri", f"<{as_iri}>")]
 
 
 def where_position(text: str) -> int | None:
@@ -249,6 +268,9 @@ def bind(query: CannedQuery, params: Mapping[str, str]) -> str:
         else:
             values.append("UNDEF")
         names.append(f"?{p.name}")
+        for name, value in derived_terms(p, params.get(p.name)):
+            names.append(name)
+            values.append(value)
     return bind_values(query.text, names, values, source=str(query.path))
 
 

@@ -106,6 +106,7 @@ class KG(DefinedNamespace):
     # Properties of entities
     kind: URIRef
     abbreviation: URIRef
+    nameKey: URIRef
     mentionCount: URIRef
     status: URIRef
     bwbId: URIRef
