@@ -251,3 +251,18 @@ def test_merge_without_gnu_sort_gives_the_same_turtle(built_store, monkeypatch):
     expected = _streamed(built_store)
     monkeypatch.setattr(ex, "_gnu_sort", lambda: None)
     assert _streamed(built_store) == expected
+
+
+def test_builds_in_one_process_do_not_hold_the_store(tmp_path, config):
+    """Three builds in a row in one process (fresh, then two incremental) and read-only opens in between:
+    nothing keeps a writable store (and its lock) alive."""
+    d = tmp_path / "reports"
+    d.mkdir()
+    shutil.copy(REPORT, d / "a-2024.txt")
+    store = tmp_path / "s"
+    for i in range(3):
+        if i:
+            (d / "a-2024.txt").write_text(REPORT.read_text(encoding="utf-8") + f"\nExtra {i}.\n", encoding="utf-8")
+        res = build([d / "a-2024.txt"], config=config, store_dir=store, jobs=1)
+        assert not res.errors and res.built == 1
+        assert _streamed(store) == _export(store, Format.TURTLE).encode("utf-8")

@@ -34,8 +34,10 @@ def is_store(path: Path) -> bool:
     return (path / _MARK).is_file()
 
 
-# Folders of the stores opened by open_store, newest last: pyoxigraph's Store does not say where it lives, and
-# the export reads the turtle keys beside it. Bounded, so that closed stores are not kept alive for long.
+# The folder of the last store opened read-only by open_store: pyoxigraph's Store does not say where it lives,
+# and the export reads the turtle keys beside it. Only the last one is kept (a strong reference, as a Store
+# takes no weak ones): a server that reopens its store lets the old one go, and writable stores (whose lock
+# must be released when the build drops them) are never kept. Any other store is exported by a dump.
 _LOCATIONS: dict[int, tuple[object, Path]] = {}
 
 
@@ -46,10 +48,8 @@ def location(store) -> Path | None:
 
 
 def _remember(store, path: Path):
-    _LOCATIONS.pop(id(store), None)
+    _LOCATIONS.clear()
     _LOCATIONS[id(store)] = (store, Path(path).resolve())
-    while len(_LOCATIONS) > 8:
-        del _LOCATIONS[next(iter(_LOCATIONS))]
     return store
 
 
@@ -80,7 +80,7 @@ def open_store(path: Path, *, read_only: bool = False):
             hint="is another kg process writing to it?",
         ) from None
     (path / _MARK).write_text("kg store (pyoxigraph); do not edit\n", encoding="utf-8")
-    return _remember(store, path)
+    return store
 
 
 # --- turtle keys: each report graph's triples as canonical-Turtle sort keys, sorted, beside the store --------
