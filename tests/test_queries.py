@@ -444,3 +444,56 @@ def test_no_duplicate_rows_on_the_union_of_several_reports(q, union_store, built
         if "COUNT(" not in q.text:  # counts grow with the reports; listed rows must all still be there
             single = run_query(q.name, LocalStore(built_store), params=params).rows
             assert {json.dumps(r, sort_keys=True) for r in single} <= set(keys), f"{q.name} {params}"
+
+
+# --- looking a name up by kg:nameKey ------------------------------------------------------------------------
+
+def test_name_keys_are_the_lower_cased_names(union_store):
+    """kg:nameKey holds, in each report graph, exactly the entity's labels (skos:prefLabel, skos:altLabel,
+    which include kg:abbreviation) in lower case: an index lookup on it finds what LCASE(?label) = ... finds."""
+    store = ox.Store.read_only(str(union_store))
+    q = """PREFIX kg: <https://kg.example.org/def/kg#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?g ?e ?v WHERE { GRAPH ?g { ?e %s ?v } }"""
+    keys = {(str(r["g"]), str(r["e"]), r["v"].value) for r in store.query(q % "kg:nameKey")}
+    names = {(str(r["g"]), str(r["e"]), r["v"].value.lower())
+             for r in store.query(q % "skos:prefLabel|skos:altLabel|kg:abbreviation")}
+    assert keys and keys == names
+
+
+def _scan_resolution(q: CannedQuery) -> CannedQuery:
+    """The query with its name parameter resolved the old way, by comparing every label in lower case."""
+    p = next(p for p in q.parameters if p.type == "name")
+    props = "skos:prefLabel|skos:altLabel|kg:abbreviation" + ("|dcterms:identifier" if "dcterms:identifier" in q.text else "")
+    key, as_iri = f"?{p.name}Key", f"?{p.name}AsIri"
+    text = q.text.replace(f"kg:nameKey {key}", f"{props} ?scanName . FILTER(LCASE(STR(?scanName)) = {key})")
+    assert text != q.text
+    return CannedQuery(q.name, q.title, q.description, q.parameters, text, q.path)
+
+
+NAME_QUERIES = [q for q in QUERIES if any(p.type == "name" for p in q.parameters)]
+
+
+@pytest.mark.parametrize("q", NAME_QUERIES, ids=lambda q: q.name)
+@pytest.mark.parametrize("name", ["DJI", "dji", "Dienst Justitiële Inrichtingen", "POLITIE", "om", "COA",
+                                  "Penitentiaire beginselenwet", "pbw", "Wet justitiële en strafvorderlijke gegevens",
+                                  "nothing at all", 'DJI" } ; #'])
+def test_name_lookup_gives_what_comparing_every_label_gives(q, name, union_store):
+    """The same answer as the plain (slow) form of the query that compares every label in lower case."""
+    p = next(p for p in q.parameters if p.type == "name")
+    store = ox.Store.read_only(str(union_store))
+
+    def answer(query):
+        return [tuple(map(str, row)) for row in store.query(bind(query, {p.name: name}), use_default_graph_as_union=True)]
+
+    fast, slow = answer(q), answer(_scan_resolution(q))
+    assert fast == slow
+
+
+def test_name_parameters_bind_the_key_and_the_iri():
+    q = get_query("laws-for-organisation")
+    assert 'VALUES (?organisation ?organisationKey ?organisationAsIri) { ("DJI" "dji" <urn:x-kg:not-an-iri>) }' \
+        in bind(q, {"organisation": "DJI"})
+    iri = "https://kg.example.org/id/organisation/x"
+    assert f'("{iri}" "{iri}" <{iri}>)' in bind(q, {"organisation": iri})
+    q = get_query("organisations-together")
+    assert "VALUES (?organisation ?organisationKey ?organisationAsIri) { (UNDEF UNDEF UNDEF) }" in bind(q, {})

@@ -82,7 +82,10 @@ class QueryResult:
 # --- the canned queries ---------------------------------------------------------------------------
 
 def _parse_header(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+    return _parse_header_text(path.read_text(encoding="utf-8"), path)
+
+
+def _parse_header_text(text: str, path: Path) -> CannedQuery:
     title = description = ""
     params = []
     for n, line in enumerate(text.splitlines(), start=1):
