@@ -860,60 +860,112 @@ def _plan_sparql(focus: str, prefixes: str, inner: str) -> str:
             return plain
     except ValueError:
         return plain
-    body = toks[where + 1:-1]
-    triples: list[tuple[str, str, str]] = []
-    filters: list[str] = []
-    i = 0
-    try:
-        while i < len(body):
-            t = body[i]
-            if t == ".":
-                i += 1
-            elif t.upper() == "FILTER":
-                j = i + 1
-                if body[j] == "(":
-                    end = _balanced(body, j, "(", ")")
-                elif body[j].upper() == "NOT" and body[j + 1].upper() == "EXISTS" and body[j + 2] == "{":
-                    end = _balanced(body, j + 2, "{", "}")
-                elif body[j].upper() == "EXISTS" and body[j + 1] == "{":
-                    end = _balanced(body, j + 1, "{", "}")
-                else:
-                    return plain
-                filters.append(inner[starts[where + 1 + i]:ends[where + end]])
-                i = end
-            elif _TERM.fullmatch(t) and t != "a":
-                subject = t
-                i += 1
-                while True:
-                    pred, obj = body[i], body[i + 1]
-                    if not (_TERM.fullmatch(pred) and _TERM.fullmatch(obj)) or obj == "a":
-                        return plain
-                    triples.append((subject, pred, obj))
-                    i += 2
-                    while i < len(body) and body[i] == ",":
-                        if not _TERM.fullmatch(body[i + 1]) or body[i + 1] == "a":
-                            return plain
-                        triples.append((subject, pred, body[i + 1]))
+    class _NoPlan(Exception):
+        pass
+
+    def group(lo: int, hi: int) -> tuple[list[tuple[str, str, str]], list[tuple[str, tuple[int, int] | None, int, int]]]:
+        """Triple patterns and FILTERs of the tokens lo..hi: (s, p, o) and (text, NOT EXISTS body, first, end)."""
+        triples: list[tuple[str, str, str]] = []
+        filters: list[tuple[str, tuple[int, int] | None, int, int]] = []
+        i = lo
+        try:
+            while i < hi:
+                t = toks[i]
+                if t == ".":
+                    i += 1
+                elif t.upper() == "FILTER":
+                    j = i + 1
+                    inside = None
+                    if toks[j] == "(":
+                        end = _balanced(toks, j, "(", ")")
+                    elif toks[j].upper() == "NOT" and toks[j + 1].upper() == "EXISTS" and toks[j + 2] == "{":
+                        end = _balanced(toks, j + 2, "{", "}")
+                        inside = (j + 3, end - 1)
+                    elif toks[j].upper() == "EXISTS" and toks[j + 1] == "{":
+                        end = _balanced(toks, j + 1, "{", "}")
+                        inside = (-1, -1)  # EXISTS: never rewritten
+                    else:
+                        raise _NoPlan
+                    if end > hi:
+                        raise _NoPlan
+                    filters.append((inner[starts[i]:ends[end - 1]], inside, i, end))
+                    i = end
+                elif _TERM.fullmatch(t) and t != "a":
+                    subject = t
+                    i += 1
+                    while True:
+                        pred, obj = toks[i], toks[i + 1]
+                        if i + 1 >= hi or not (_TERM.fullmatch(pred) and _TERM.fullmatch(obj)) or obj == "a":
+                            raise _NoPlan
+                        triples.append((subject, pred, obj))
                         i += 2
-                    if i < len(body) and body[i] == ";":
-                        i += 1
-                        if i < len(body) and body[i] in (".", ";"):
-                            continue
-                        if i < len(body) and _TERM.fullmatch(body[i]):
-                            continue
-                    break
-            else:
-                return plain
-    except IndexError:
+                        while i < hi and toks[i] == ",":
+                            if i + 1 >= hi or not _TERM.fullmatch(toks[i + 1]) or toks[i + 1] == "a":
+                                raise _NoPlan
+                            triples.append((subject, pred, toks[i + 1]))
+                            i += 2
+                        if i < hi and toks[i] == ";":
+                            i += 1
+                            if i < hi and _TERM.fullmatch(toks[i]) and toks[i] != "a" or i < hi and toks[i] == "a":
+                                continue
+                        break
+                else:
+                    raise _NoPlan
+        except (IndexError, ValueError):
+            raise _NoPlan from None
+        return triples, filters
+
+    def variables(items) -> set[str]:
+        return {"?" + x[1:] for t in items for x in t if x.startswith(("?", "$"))}
+
+    def minus(text_inside: tuple[int, int], outer: set[str]) -> str | None:
+        """FILTER NOT EXISTS { P } as MINUS { SELECT DISTINCT shared WHERE { P } }, where that is the same:
+        P is triple patterns with fixed predicates and FILTERs on P's own variables only, and shares a
+        variable with the outer triple patterns (all bound in every outer row). Evaluated once and hashed,
+        instead of once per row (an entity's labels are repeated in every report graph)."""
+        try:
+            sub, subfilters = group(*text_inside)
+        except _NoPlan:
+            return None
+        if not sub or any(p.startswith(("?", "$")) for _s, p, _o in sub) or any(f[1] is not None for f in subfilters):
+            return None
+        own = variables(sub)
+        for _text, _inside, first, end in subfilters:
+            used = {"?" + t[1:] for t in toks[first:end] if re.fullmatch(r"[?$][A-Za-z0-9_]+", t)}
+            if not used <= own:
+                return None
+        shared = sorted(own & outer)
+        if not shared:
+            return None
+        pattern = " . ".join(f"{a} {b} {c}" for a, b, c in sub)
+        return (f"MINUS {{ SELECT DISTINCT {' '.join(shared)} WHERE {{ {pattern} . "
+                f"{' '.join(f[0] for f in subfilters)} }} }}")
+
+    try:
+        triples, found = group(where + 1, len(toks) - 1)
+    except _NoPlan:
         return plain
     if not triples:
         return plain
+    outer = variables(triples)
+    filters: list[str] = []
+    minuses: list[str] = []
+    for text, inside, _first, _end in found:
+        m = minus(inside, outer) if inside is not None and inside[0] >= 0 else None
+        if m is None:
+            filters.append(text)
+        else:
+            minuses.append(m)
+    filters += minuses  # MINUS binds nothing: after the FILTERs, as they apply to the whole group anyway
     select = inner[:starts[where]]
     rdf_type = (f"<{RDF}type>", "a", "rdf:type")
     if any(s == "?this" and p in rdf_type and o.startswith(("?", "$")) for s, p, o in triples):
+        # The matches of the triple patterns are made distinct before the FILTERs: the union of the report
+        # graphs repeats an entity's type once per report, and each repetition ran the FILTERs again.
         pattern = " . ".join(f"{s} {p} {o}" for s, p, o in triples)
-        return (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {{ {select} {{ {focus} {pattern} . "
-                f"{' '.join(filters)} }} }} }}")
+        names = " ".join(dict.fromkeys(x for t in triples for x in t if x.startswith(("?", "$"))))
+        return (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {{ {select} {{ {{ SELECT DISTINCT {names} WHERE "
+                f"{{ {focus} {pattern} }} }} {' '.join(filters)} }} }} }}")
     parts = []
     for s, p, o in triples:
         names = [x for x in dict.fromkeys((s, p, o)) if x.startswith(("?", "$"))]
