@@ -195,3 +195,14 @@ def test_scan_prefers_a_longer_match_starting_inside_a_shorter_one():
 def test_generic_words_are_no_reference_names(name):
     g = gazetteer.build(load_reference())
     assert not [r for r in g.names.get(name.lower(), []) if r[0] == "organisation"]
+
+
+def test_lower_case_continuation_not_into_a_particle():
+    got = _labels("De opbrengst vloeit via het Wegenfonds terug naar de provincies.", "programme")
+    assert got == {"Wegenfonds"}
+
+
+def test_coordination_split_looks_past_the_article():
+    got = _labels("We publiceerden de Uitvoeringsnota 2025 en de Beleidsnota 2024.", "programme")
+    assert {"Uitvoeringsnota 2025", "Beleidsnota 2024"} <= got
+    assert not any(" en " in g for g in got)

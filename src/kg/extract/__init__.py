@@ -50,6 +50,14 @@ def _starts_name(w: str) -> bool:
     return bool(organisations.head_kind(w, organisations.HEADS) or organisations.head_kind(w, programmes.HEADS))
 
 
+def _after(ws, k: int) -> str:
+    """The first word after position k that is not a connector ("en de Voorjaarsnota" -> "Voorjaarsnota")."""
+    for j in range(k + 1, len(ws)):
+        if ws[j][2].lower() not in CONNECTORS:
+            return ws[j][2]
+    return ""
+
+
 def _split_coordinations(ps: list[Phrase]) -> list[Phrase]:
     """'RAA en Inspectie Inburgering', 'Algemene Rekenkamer en Inspecties': two names joined by 'en', not one.
 
@@ -61,7 +69,7 @@ def _split_coordinations(ps: list[Phrase]) -> list[Phrase]:
     for p in ps:
         ws = p.words
         cut = [k for k in range(1, len(ws) - 1) if ws[k][2].lower() in _COORD and not ws[k - 1][2].endswith("-") and (
-            _starts_name(ws[k + 1][2]) or _starts_name(ws[k - 1][2]) or is_abbreviation(ws[k - 1][2]) or is_abbreviation(ws[k + 1][2]))]
+            _starts_name(_after(ws, k)) or _starts_name(ws[k - 1][2]) or is_abbreviation(ws[k - 1][2]) or is_abbreviation(_after(ws, k)))]
         if not cut:
             out.append(p)
             continue

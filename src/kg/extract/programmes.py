@@ -100,6 +100,7 @@ def _looks_past_tense(w: str) -> bool:
     return w.endswith(("de", "te")) and w[-3] in "lrkpfgmnwd"
 
 
+_ADVERBS = frozenset("niet nog ook al wel weer nu dan daar hier verder vooral alleen steeds zo".split())
 _PARTICLES = frozenset("op aan af in uit mee door toe bij terug vast voor over na neer weg samen".split())
 _TAIL_WORD = re.compile(r"\s+([a-zà-ÿ][\w’'/-]*)")
 _CLAUSE_END = re.compile(r"\s*(?:[.;:(]|$)")
@@ -139,6 +140,8 @@ def tail_end(text: str, end: int, limit: int, words: list[str], trigger: str, fu
     first = ends[0][1]
     if first in function_words and not (single and trigger and first in ("van", "voor", "tegen", "met")):
         return None
+    if first in _PARTICLES or first in _ADVERBS:
+        return None  # "via het Mobiliteitsfonds terug naar de sector": the rest of the predicate
     if ends[-1][1] in function_words:
         return None
     return ends[-1][0]
