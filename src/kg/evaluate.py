@@ -39,6 +39,8 @@ class Evaluation:
     # events matched on (line, date), and on (line, date, type); only when the report text is given
     events: KindScore | None = None
     event_types: KindScore | None = None
+    # the gold's org_law_pairs: (line, organisation, legal instrument) mentioned in one paragraph line; with text
+    pairs: KindScore | None = None
 
     def __str__(self) -> str:
         return "\n".join(f"{k:13s} P={s.precision:.3f} R={s.recall:.3f} F={s.f1:.3f}" for k, s in sorted(self.scores.items()))
@@ -70,11 +72,55 @@ def evaluate(ex: Extraction, gold_path: Path, text: str | None = None) -> Evalua
             tuple(g[i].get("label") or g[i].get("id", "") for i in range(len(g)) if i not in set(found)),
             tuple(ex.entities[ref].label for ref in x if ref not in set(correct)),
         )
-    events = types = None
+    events = types = pairs = None
     if text is not None:
         events = _events(ex, gold, text, with_type=False)
         types = _events(ex, gold, text, with_type=True)
-    return Evaluation(scores, _implements(ex, gold, surfaces), events, types)
+        pairs = _pairs(ex, gold, text, surfaces)
+    return Evaluation(scores, _implements(ex, gold, surfaces), events, types, pairs)
+
+
+def _gold_labeller(gold: dict, kind: str, surfaces: dict):
+    """Extracted entity -> the label of the one gold entity of ``kind`` it matches (None: no gold entity)."""
+    forms = {e["label"]: {_norm(f) for f in [e["label"], *e.get("forms", [])]} for e in gold.get("entities", [])
+             if e.get("kind") == kind}
+
+    def label(ref) -> str | None:
+        # the gold entity sharing the most forms ("beide Kamers" is a form of both chambers; TK is only one)
+        mine = surfaces.get(ref, set())
+        hits = sorted((-len(fs & mine), lab) for lab, fs in forms.items() if fs & mine)
+        return hits[0][1] if hits else None
+
+    return label
+
+
+def _pairs(ex: Extraction, gold: dict, text: str, surfaces: dict) -> KindScore | None:
+    """Organisation-law pairs per paragraph line (the basis of laws-for-organisation), against org_law_pairs.
+
+    Only lines the gold lists as paragraph lines with pairs, or lines where extraction finds a pair, take part;
+    an extracted entity that matches no gold entity makes its pairs spurious (shown by its own label).
+    """
+    want_rows = gold.get("org_law_pairs")
+    if want_rows is None:
+        return None
+    org_label = _gold_labeller(gold, "organisation", surfaces)
+    law_label = _gold_labeller(gold, "legal", surfaces)
+    per_line: dict[int, dict[str, set[str]]] = {}
+    for m in ex.mentions:
+        if m.kind not in ("organisation", "legal"):
+            continue
+        ref = (m.kind, m.key)
+        name = (org_label if m.kind == "organisation" else law_label)(ref) or f"?{ex.entities[ref].label}"
+        line = text.count("\n", 0, m.start) + 1
+        per_line.setdefault(line, {"organisation": set(), "legal": set()})[m.kind].add(name)
+    got = {(line, o, lw) for line, d in per_line.items() for o in d["organisation"] for lw in d["legal"]}
+    want = {(r["line"], r["organisation"], r["legal"]) for r in want_rows}
+    tp = len(got & want)
+    p = tp / len(got) if got else 1.0
+    r = tp / len(want) if want else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    show = lambda c: tuple(f"{a}: {b} + {c_}" for a, b, c_ in sorted(c))  # noqa: E731
+    return KindScore("org-law-pair", p, r, f, show(want - got), show(got - want))
 
 
 def _events(ex: Extraction, gold: dict, text: str, with_type: bool) -> KindScore:
