@@ -185,9 +185,24 @@ def _dump_lines(store, tmp: Path, *, graphs: bool) -> Iterator[str]:
     path.unlink(missing_ok=True)
 
 
+def _merge_unique(paths: list[Path]) -> Iterator[str]:
+    """The lines of sorted files merged in order, each once."""
+    import heapq
+
+    files = [open(p, encoding="utf-8", newline="\n") for p in paths]  # noqa: SIM115 - closed below
+    try:
+        last = None
+        for line in heapq.merge(*files):
+            if line != last:
+                yield line
+                last = line
+    finally:
+        for fh in files:
+            fh.close()
+
+
 def _sorted_unique(lines, tmp: Path, run_lines: int) -> Iterator[str]:
     """Sorted, duplicate-free: in memory when the lines fit in one run, else an external merge sort."""
-    import heapq
 
     runs: list[Path] = []
     buf: list[str] = []
@@ -208,16 +223,7 @@ def _sorted_unique(lines, tmp: Path, run_lines: int) -> Iterator[str]:
         return
     if buf:
         spill()
-    files = [open(p, encoding="utf-8", newline="\n") for p in runs]  # noqa: SIM115 - closed below
-    try:
-        last = None
-        for line in heapq.merge(*files):
-            if line != last:
-                yield line
-                last = line
-    finally:
-        for fh in files:
-            fh.close()
+    yield from _merge_unique(runs)
 
 
 def _turtle_key(s: str, p: str, o: str) -> str:
@@ -287,18 +293,7 @@ def _merged_keys(files: list[Path], tmp: Path) -> Iterator[str]:
 
     exe = _gnu_sort()
     if exe is None:
-        import heapq
-
-        handles = [open(p, encoding="utf-8", newline="\n") for p in files]  # noqa: SIM115 - closed below
-        try:
-            last = None
-            for line in heapq.merge(*handles):
-                if line != last:
-                    yield line
-                    last = line
-        finally:
-            for fh in handles:
-                fh.close()
+        yield from _merge_unique(files)
         return
     env = {**os.environ, "LC_ALL": "C"}
     batch = max(2, min(len(files), 1000))

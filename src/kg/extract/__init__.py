@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 
 from kg.extract import abbreviations, events, figures, gazetteer, legal, organisations, programmes, relations, resolve
-from kg.extract.common import Candidate, compact, is_abbreviation, slug
+from kg.extract.common import Candidate, compact, is_abbreviation
 from kg.extract.kamerstukken import parse_citations
 from kg.extract.phrases import CONNECTORS, FUNCTION_WORDS, Phrase, phrases
 from kg.model import Citation, Entity, Extraction, Mention, Report

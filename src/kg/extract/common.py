@@ -59,3 +59,15 @@ def is_abbreviation(name: str) -> bool:
         return False
     uppers = len(_UPPER.findall(name))
     return uppers >= 2 or (len(name) <= 4 and uppers >= 1 and not name[1:].islower())
+
+
+def clause_around(text: str, pos: int, boundary: re.Pattern[str]) -> str:
+    """The stretch of ``text`` around ``pos`` between the nearest ``boundary`` matches on either side."""
+    start, end = 0, len(text)
+    for m in boundary.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return text[start:end]

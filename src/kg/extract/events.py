@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.common import clause_around
 from kg.model import Event, Mention
 
 _MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
@@ -54,14 +55,7 @@ def _type(text: str) -> str:
 
 def _clause(text: str, pos: int) -> str:
     """The clause of the sentence around ``pos``."""
-    start, end = 0, len(text)
-    for m in _CLAUSE.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return text[start:end]
+    return clause_around(text, pos, _CLAUSE)
 
 
 def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[Mention]) -> list[Event]:

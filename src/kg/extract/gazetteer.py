@@ -169,7 +169,7 @@ def scan(g: Gazetteer, text: str, offset: int, sentence_start: int, toks: list[t
             if acc not in prefixes and not (ft == "s" and j > i):
                 # a lone "s" after an apostrophe may still extend ("regio’s")
                 if j + 1 < n and toks[j + 1][2] == "s" and text[ej:toks[j + 1][0]] in ("’", "'"):
-                    sj2, ej2 = toks[j + 1][0], toks[j + 1][1]
+                    ej2 = toks[j + 1][1]
                     if names.get(acc + "s") or names.get(acc):
                         best = (ej2, names.get(acc + "s") or names.get(acc))
                 break

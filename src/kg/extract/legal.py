@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.common import Candidate
+from kg.extract.common import Candidate, clause_around
 
 _SP = r"[ \u00a0]"
 _CAPW = r"(?:[A-ZÀ-Ý][\w’'\-]*|[a-z]{1,2}[A-Z][\w\-]*)"
@@ -200,14 +200,7 @@ _EU_CLASSES = ("EUDirective", "EURegulation", "EUAct")
 
 
 def _clause_of(text: str, pos: int) -> str:
-    start, end = 0, len(text)
-    for m in _CLAUSE_END.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return text[start:end]
+    return clause_around(text, pos, _CLAUSE_END)
 
 
 def _stage(c: Candidate, clause: str) -> None:
