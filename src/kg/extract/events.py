@@ -62,7 +62,13 @@ def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[M
     """Events of one sentence: one per distinct time expression. A full date (day or month) always makes an
     event; a bare year ("in 2023", "eind 2024", "dit jaar") only with a verb or noun that says what happened
     (ongoing activity and trends are not events)."""
-    sentence_type = _type(text)
+    sentence_types: list[str] = []  # the whole sentence's type, worked out only when a clause has none
+
+    def sentence_type() -> str:
+        if not sentence_types:
+            sentence_types.append(_type(text))
+        return sentence_types[0]
+
     parts = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind == "organisation"}))
     about = tuple(sorted({(m.kind, m.key) for m in mentions if m.kind in ("legal", "programme")}))
     out: list[Event] = []
@@ -81,7 +87,7 @@ def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[M
             continue
         seen.add(date)
         ctype = _type(_clause(text, m.start()))
-        etype = ctype if ctype != "other-event" else sentence_type
+        etype = ctype if ctype != "other-event" else sentence_type()
         out.append(Event(offset + m.start(), offset + m.end(), etype, date, m.group(), sstart, parts, about))
     years = [(ym.start(), ym.end(), ym.group("y"), ym.group()) for ym in _YEAR.finditer(text)]
     if year:
@@ -93,7 +99,7 @@ def find(text: str, offset: int, sstart: int, year: str | None, mentions: list[M
         if surface[:3].lower() == "tot" and not re.search(r"\b(?:loopt|lopen|liep|liepen|duurt|duren|duurde)\b", clause):
             continue  # "tot en met 2026 toe te kennen": the end of a period, not the end of something that runs
         ctype = _type(clause)
-        etype = ctype if ctype != "other-event" else sentence_type
+        etype = ctype if ctype != "other-event" else sentence_type()
         if etype == "other-event":
             continue  # a year alone with no stated occurrence: an ongoing activity or a trend
         seen.add(y)

@@ -236,9 +236,17 @@ def _cand(kind_sub: str, cls: str, start: int, end: int, label: str, sstart: int
     return Candidate("legal", start, end, label, kind_sub, cls, None, "pattern", status, None, sstart)
 
 
+# Every pattern below needs one of these words (in any case); a sentence with none of them is skipped.
+_TRIGGERS = ("wet", "richtlijn", "verordening", "grenscode", "act", "directive", "regulation", "besluit", "verdrag",
+             "pakket")
+
+
 def find(text: str, offset: int, sstart: int) -> list[Candidate]:
     """Legal-instrument candidates in one sentence (absolute spans)."""
     out: list[Candidate] = []
+    low = text.lower()
+    if not any(t in low for t in _TRIGGERS):
+        return out
     for m in _WETBOEK.finditer(text):
         s, e = m.start("w"), m.end()
         out.append(_cand("code", "Code", offset + s, offset + e, text[s:e][0].upper() + text[s + 1:e], sstart, "in-force"))
