@@ -197,7 +197,7 @@ def _streamed(store_dir: Path, monkeypatch=None, **kw) -> bytes:
     from kg.export import export_store
 
     out = io.BytesIO()
-    export_store(open_store(store_dir, read_only=True), Format.TURTLE, out, **kw)
+    export_store(open_store(store_dir, read_only=True), Format.TURTLE, out, folder=store_dir, **kw)
     return out.getvalue()
 
 
@@ -221,7 +221,7 @@ def test_turtle_from_the_build_keys_is_the_canonical_turtle(tmp_path, config, mo
     expected = _export(store, Format.TURTLE).encode("utf-8")
     used = []
     real = ex._side_keys
-    monkeypatch.setattr(ex, "_side_keys", lambda s: used.append(real(s)) or used[-1])
+    monkeypatch.setattr(ex, "_side_keys", lambda s, f: used.append(real(s, f)) or used[-1])
     for parts in (1, 2, 3):
         monkeypatch.setattr(ex, "EXPORT_PROCESSES", parts)
         assert _streamed(store) == expected

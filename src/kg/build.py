@@ -214,9 +214,7 @@ def build(
     for d in good:
         known[d.key] = {"sha256": d.sha256, "path": d.path, "triples": d.triples, "entities": d.entities, "mentions": d.mentions}
         results.append(ReportResult(d.key, d.path, minter.graph(d.key), d.triples, d.entities, d.mentions, tuple(d.warnings)))
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, manifest_path)
+    st.write_json_atomic(manifest_path, manifest)
     results.sort(key=lambda r: r.key)
     return BuildResult(store_dir, tuple(results), tuple(errors))
 

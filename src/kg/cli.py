@@ -165,13 +165,14 @@ def export(c: Context, store: str | None, fmt: str, output: Path | None, ontolog
         c.status(f"wrote release {r.folder}: {len(r.files)} files + SHA256SUMS, {r.byte_size} bytes, "
                  f"{r.triples} triples in {len(r.graphs)} graph(s); {checked}")
         return
-    s = open_store(store_path(store), read_only=True)
+    folder = store_path(store)
+    s = open_store(folder, read_only=True)
     if output is None:
         out = click.get_binary_stream("stdout")
-        export_store(s, Format.from_name(fmt), out, with_ontology=ontology)
+        export_store(s, Format.from_name(fmt), out, with_ontology=ontology, folder=folder)
         out.flush()
     else:
-        n = export_file(s, Format.from_name(fmt), output, with_ontology=ontology)
+        n = export_file(s, Format.from_name(fmt), output, with_ontology=ontology, folder=folder)
         c.status(f"wrote {output} ({n} bytes, {fmt})")
 
 

@@ -131,8 +131,12 @@ def _jsonld(triples: set[Triple], *, context: dict | None) -> str:
 STREAMED = (Format.TURTLE, Format.NTRIPLES, Format.NQUADS)
 
 
-def export_store(store, fmt: Format, out, *, with_ontology: bool = False, run_lines: int = RUN_LINES) -> int:
+def export_store(store, fmt: Format, out, *, with_ontology: bool = False, run_lines: int = RUN_LINES,
+                 folder: Path | None = None) -> int:
     """Write the store in ``fmt`` to the binary file ``out``; returns the number of bytes written.
+
+    ``folder`` is the store's folder: canonical Turtle then merges the turtle keys the build keeps there
+    (kg.store.KEYS_DIR) when they match the store, instead of dumping and sorting it.
 
     Turtle, N-Triples and N-Quads are streamed: the store is dumped as N-Quads (by pyoxigraph, to a
     temporary file), each line becomes its sort key, and an external merge sort puts them in canonical
@@ -147,7 +151,8 @@ def export_store(store, fmt: Format, out, *, with_ontology: bool = False, run_li
 
     with tempfile.TemporaryDirectory(prefix="kg-export-") as tmp:
         if fmt is Format.TURTLE:
-            return _stream_turtle(store, out, Path(tmp), with_ontology=with_ontology, run_lines=run_lines)
+            return _stream_turtle(store, out, Path(tmp), with_ontology=with_ontology, run_lines=run_lines,
+                                  folder=folder)
         if fmt is Format.NTRIPLES:
             lines = _dump_lines(store, Path(tmp), graphs=False)
             if with_ontology:
@@ -232,7 +237,7 @@ def _turtle_key(s: str, p: str, o: str) -> str:
     return turtle_key(s, p, o)
 
 
-def _side_keys(store) -> list[Path] | None:
+def _side_keys(store, folder: Path | None) -> list[Path] | None:
     """The files of turtle keys kept beside the store (see kg.store.KEYS_INDEX), if they match it exactly.
 
     They match when the index names exactly the store's named graphs, each made from the report file and
@@ -242,7 +247,6 @@ def _side_keys(store) -> list[Path] | None:
 
     from kg import store as st
 
-    folder = st.location(store)
     if folder is None:
         return None
     index = st.read_keys_index(folder)
@@ -422,7 +426,7 @@ def _parallel_body(files: list[Path], tmp: Path, pre: dict[str, str], parts: int
 EXPORT_PROCESSES = 2  # processes that write the Turtle of the turtle keys, a range of subjects each
 
 
-def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int) -> int:
+def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int, folder: Path | None) -> int:
     """Canonical Turtle (the bytes of ntriples.canonical_turtle), sorted externally and written in a stream.
 
     The prefix block lists only the prefixes used, which is known at the end: the body goes to a temporary
@@ -443,7 +447,7 @@ def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int
             for s, p, o in ontology_triples():
                 yield _turtle_key(s, p, o)
 
-    side = _side_keys(store)
+    side = _side_keys(store, folder)
     if side is not None:  # the build's sorted keys per report graph, merged: no dump, no sort
         if with_ontology:
             onto = tmp / "ontology.keys"
@@ -508,10 +512,10 @@ def _atomic(path: Path, mode: str) -> Iterator[IO]:
         raise
 
 
-def export_file(store, fmt: Format, path: Path, *, with_ontology: bool = False) -> int:
+def export_file(store, fmt: Format, path: Path, *, with_ontology: bool = False, folder: Path | None = None) -> int:
     """:func:`export_store` into ``path``, atomically (temp file + rename); returns the bytes written."""
     with _atomic(path, "wb") as fh:
-        return export_store(store, fmt, fh, with_ontology=with_ontology)
+        return export_store(store, fmt, fh, with_ontology=with_ontology, folder=folder)
 
 
 def write_atomic(path: Path, text: str) -> None:

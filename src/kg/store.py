@@ -34,25 +34,6 @@ def is_store(path: Path) -> bool:
     return (path / _MARK).is_file()
 
 
-# The folder of the last store opened read-only by open_store: pyoxigraph's Store does not say where it lives,
-# and the export reads the turtle keys beside it. Only the last one is kept (a strong reference, as a Store
-# takes no weak ones): a server that reopens its store lets the old one go, and writable stores (whose lock
-# must be released when the build drops them) are never kept. Any other store is exported by a dump.
-_LOCATIONS: dict[int, tuple[object, Path]] = {}
-
-
-def location(store) -> Path | None:
-    """The folder of a store opened by :func:`open_store` (None for others, e.g. in-memory stores)."""
-    hit = _LOCATIONS.get(id(store))
-    return hit[1] if hit is not None and hit[0] is store else None
-
-
-def _remember(store, path: Path):
-    _LOCATIONS.clear()
-    _LOCATIONS[id(store)] = (store, Path(path).resolve())
-    return store
-
-
 def open_store(path: Path, *, read_only: bool = False):
     """Open the store folder. Read-only opening needs an existing store."""
     ox = _ox()
@@ -63,7 +44,7 @@ def open_store(path: Path, *, read_only: bool = False):
                 hint="run `kg build` first, or point --store / $KG_STORE at the store folder",
             )
         try:
-            return _remember(ox.Store.read_only(str(path)), path)
+            return ox.Store.read_only(str(path))
         except OSError as err:
             raise StoreError(f"cannot open the store at {path}: {err}") from None
     if path.exists() and any(path.iterdir()) and not is_store(path):
@@ -108,7 +89,7 @@ def read_keys_index(path: Path) -> dict | None:
         return None
 
 
-def _write_json_atomic(target: Path, data: dict) -> None:
+def write_json_atomic(target: Path, data: dict) -> None:
     import json
 
     tmp = target.with_name(target.name + ".tmp")
@@ -126,7 +107,7 @@ def write_keys(path: Path, graph: str, keys: bytes, meta: dict) -> None:
     os.replace(tmp, folder / name)
     index = read_keys_index(path) or {"graphs": {}}
     index["graphs"][graph] = {**meta, "file": name}
-    _write_json_atomic(folder / KEYS_INDEX, index)
+    write_json_atomic(folder / KEYS_INDEX, index)
 
 
 def replace_graph(store, graph: str, ntriples: str | bytes) -> None:
@@ -198,7 +179,7 @@ def fresh_build(path: Path, chunks: Iterable[tuple]) -> int:
     store.optimize()
     del store
     if index["graphs"]:
-        _write_json_atomic(tmp / KEYS_DIR / KEYS_INDEX, index)
+        write_json_atomic(tmp / KEYS_DIR / KEYS_INDEX, index)
     (tmp / _MARK).write_text("kg store (pyoxigraph); do not edit\n", encoding="utf-8")
     swap_in(tmp, path)
     return count
