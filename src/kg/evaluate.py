@@ -97,8 +97,8 @@ def _gold_labeller(gold: dict, kind: str, surfaces: dict):
 def _pairs(ex: Extraction, gold: dict, text: str, surfaces: dict) -> KindScore | None:
     """Organisation-law pairs per paragraph line (the basis of laws-for-organisation), against org_law_pairs.
 
-    Only lines the gold lists as paragraph lines with pairs, or lines where extraction finds a pair, take part;
-    an extracted entity that matches no gold entity makes its pairs spurious (shown by its own label).
+    Every (line, organisation, legal instrument) the extraction names counts; an extracted entity that matches
+    no gold entity makes its pairs spurious (shown with "?" and its own label).
     """
     want_rows = gold.get("org_law_pairs")
     if want_rows is None:
@@ -144,12 +144,7 @@ def _implements(ex: Extraction, gold: dict, surfaces: dict) -> KindScore | None:
     pairs = gold.get("implements")
     if pairs is None:
         return None
-    legal = {e["label"]: {_norm(f) for f in [e["label"], *e.get("forms", [])]} for e in gold.get("entities", [])
-             if e.get("kind") == "legal"}
-
-    def gold_label(ref) -> str | None:
-        hits = [lab for lab, fs in legal.items() if fs & surfaces.get(ref, set())]
-        return hits[0] if len(hits) == 1 else (hits[0] if hits else None)
+    gold_label = _gold_labeller(gold, "legal", surfaces)
 
     want = {(p["law"], p["eu_act"]) for p in pairs}
     got = {}
