@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check that the canned queries give the same answers as an earlier version of them.
 
-    bench/check_queries.py --store DIR [--old-rev REV]
+    bench/check_queries.py --store DIR [--old-rev REV] [--query NAME ...]
 
 Runs every query in queries/ and the same query as it was at git revision REV (default: 9d1661f, before
 the kg:nameKey rewrite of issue 7) on the store, with the examples and a set of further bindings (names in
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", required=True, type=Path)
     ap.add_argument("--old-rev", default="9d1661f")
+    ap.add_argument("--query", action="append", help="only this query (repeatable)")
     args = ap.parse_args(argv)
     store = ox.Store.read_only(str(args.store))
 
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bad = 0
     for q in Q.list_queries():
+        if args.query and q.name not in args.query:
+            continue
         try:
             old_text = subprocess.run(["git", "-C", str(ROOT), "show", f"{args.old_rev}:queries/{q.name}.rq"],
                                       check=True, capture_output=True, text=True).stdout
