@@ -114,5 +114,21 @@ def entity_for(c: Candidate, g: Gazetteer) -> Entity:
             identifiers=e.identifiers, exact_match=e.exact_match, pages=e.pages,
             identifier_status=e.identifier_status, parent=e.parent,
         )
-    return Entity(kind=c.kind, key=c.key or slug(c.label), label=c.label, cls=c.cls, subkind=c.subkind,
-                  status=(c.status or "unknown") if c.kind == "legal" else None)
+    return Entity(kind=c.kind, key=c.key or slug(c.label), label=title_case(c.label) if c.kind in _TITLED else c.label,
+                  cls=c.cls, subkind=c.subkind, status=(c.status or "unknown") if c.kind == "legal" else None)
+
+
+# Kinds whose names are titles: a law or programme named in running text in lower case ("de wet digitale
+# weerbaarheid") is labelled as its title ("Wet digitale weerbaarheid"), so that every report that names it
+# gives it the same skos:prefLabel (one per language, SKOS S14) whichever case its first mention has.
+# Organisations keep the case of the text ("gemeente Utrecht" is how Dutch writes it).
+_TITLED = frozenset({"legal", "programme"})
+
+
+def title_case(label: str) -> str:
+    """The label with its first letter in upper case (only the first: "Wet op de rechtspraak").
+
+    A first word that is not all lower case is a name as it is spelled ("eHerkenning", "e-Court") and stays."""
+    first = label.split(" ", 1)[0]
+    return label[:1].upper() + label[1:] if first.islower() and first[:1].isalpha() else label
+
