@@ -36,7 +36,8 @@ CASES = {
     "find-entity": [{"text": x} for x in ["richtlijn", "DJI", "wet", "oorg", "zzz"]],
     "kamerstukken": [{}, {"section": "3.1.4"}, {"section": "3.1.1"}],
     "legal-instruments": [{}] + [{"status": s} for s in ["bill-pending", "in-force", "adopted", "unknown"]],
-    "timeline": [{}, {"from": "2024-07"}, {"until": "2024-12"}, {"from": "2023", "until": "2024-03"}],
+    "timeline": [{}, {"from": "2024-07"}, {"until": "2024-12"}, {"from": "2023", "until": "2024-03"},
+                 {"from": "2024-07", "until": "2024-12"}, {"from": "2024-07-01", "until": "2024"}],
     "figures": [{}, {"topic": "opvang"}, {"topic": "euro"}],
 }
 
