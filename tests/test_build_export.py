@@ -253,6 +253,27 @@ def test_merge_without_gnu_sort_gives_the_same_turtle(built_store, monkeypatch):
     assert _streamed(built_store) == expected
 
 
+@pytest.mark.parametrize("gnu", [True, False])
+def test_merged_keys_from_a_lower_bound_over_many_blocks(tmp_path, monkeypatch, gnu):
+    """The merge that a part of the parallel Turtle export reads: from ``lo`` on, each line once, in order —
+    over more than one 1 MiB block of sort's output, so whole blocks below ``lo`` are skipped."""
+    from kg import export as ex
+
+    if not gnu:
+        monkeypatch.setattr(ex, "_gnu_sort", lambda: None)
+    lines = [f"0<https://kg.example.org/id/x/{i:07d}>\x000<p>\x002\"{'é' * (i % 7)}\"" for i in range(60_000)]
+    files = []
+    for n in range(3):  # three files, overlapping: lines repeat across files
+        f = tmp_path / f"{n}.keys"
+        f.write_text("".join(x + "\n" for x in sorted(lines[n * 15_000 : n * 15_000 + 30_000])), encoding="utf-8")
+        files.append(f)
+    everything = sorted(set(lines))
+    assert sum(f.stat().st_size for f in files) > 3 << 20
+    assert list(ex._merged_keys(files, tmp_path)) == everything
+    for lo in (everything[0], everything[25_000][:40], everything[41_234].split("\x00")[0], "0<zzz"):
+        assert list(ex._merged_keys(files, tmp_path, lo)) == [x for x in everything if x >= lo]
+
+
 def test_builds_in_one_process_do_not_hold_the_store(tmp_path, config):
     """Three builds in a row in one process (fresh, then two incremental) and read-only opens in between:
     nothing keeps a writable store (and its lock) alive."""

@@ -61,6 +61,8 @@ def ntriples(triples: Iterable[Triple]) -> str:
 
 # --- canonical Turtle -----------------------------------------------------------------------
 
+_XSD_INTEGER = f"<{XSD}integer>"
+_INTEGER = re.compile(r'"-?\d+"')  # an xsd:integer literal that Turtle can write bare
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
 
 
@@ -93,7 +95,7 @@ class _Shortener:
             return hit[0]
         if '"^^<' in term:
             lex, dt = term.rsplit("^^", 1)
-            if dt == f"<{XSD}integer>" and re.fullmatch(r'"-?\d+"', lex):
+            if dt == _XSD_INTEGER and _INTEGER.fullmatch(lex):
                 return lex[1:-1]
             return f"{lex}^^{self(dt)}"
         return term
@@ -101,16 +103,15 @@ class _Shortener:
     def _shorten(self, term: str) -> tuple[str, str | None]:
         value = term[1:-1]
         if self._by_ns is not None:
-            cut = len(value)
-            while True:
-                cut = max(value.rfind("/", 0, cut), value.rfind("#", 0, cut))
-                if cut < 0:
-                    return term, None
-                prefix = self._by_ns.get(value[: cut + 1])
-                if prefix is not None:
-                    local = value[cut + 1 :]
-                    if local == "" or _PN_LOCAL.match(local):
-                        return f"{prefix}:{local}", prefix
+            # Only the cut after the last / or # can give a prefixed name: a shorter namespace would leave
+            # that / or # in the local name, which _PN_LOCAL does not allow.
+            cut = max(value.rfind("/"), value.rfind("#"))
+            prefix = self._by_ns.get(value[: cut + 1]) if cut >= 0 else None
+            if prefix is not None:
+                local = value[cut + 1 :]
+                if local == "" or _PN_LOCAL.match(local):
+                    return f"{prefix}:{local}", prefix
+            return term, None
         for prefix, ns in self.items:
             if value.startswith(ns):
                 local = value[len(ns) :]
