@@ -33,7 +33,7 @@ CASES = {
     "organisations-together": [{}] + [{"organisation": o} for o in ORGS],
     "organisations-for-law": [{"legal": x} for x in LEGAL],
     "mentions-of-entity": [{"entity": x} for x in ORGS + LEGAL + ["oorg10114", "OORG10114", "BWBR0009709", "32016L0680"]],
-    "find-entity": [{"text": x} for x in ["richtlijn", "DJI", "wet", "oorg", "zzz"]],
+    "find-entity": [{"text": x} for x in ["richtlijn", "DJI", "wet", "oorg", "zzz", "Richtlijn", "JUSTITIËLE", "kst-", 'a" } #']],
     "kamerstukken": [{}, {"section": "3.1.4"}, {"section": "3.1.1"}],
     "legal-instruments": [{}] + [{"status": s} for s in ["bill-pending", "in-force", "adopted", "unknown"]],
     "timeline": [{}, {"from": "2024-07"}, {"until": "2024-12"}, {"from": "2023", "until": "2024-03"},
