@@ -235,3 +235,59 @@ def test_plan_keeps_queries_it_cannot_read():
         assert _plan_sparql("{F}", "", inner) == f"SELECT DISTINCT ?this ?value WHERE {{ {{F}} {{ {inner} }} }}"
     planned = _plan_sparql("{F}", "", "SELECT ?this ?value WHERE { ?this <p:x> ?value ; <p:y> ?y . FILTER(?y > 10) }")
     assert "{ SELECT ?this ?y WHERE { ?this <p:y> ?y } }" in planned and "FILTER(?y > 10)" in planned
+
+
+def _per_shape_raw(store, union: bool) -> set:
+    """The raw results of every shape's plans run one by one, as planned per shape (the reference for the
+    grouped, probed and candidate plans of the engine)."""
+    from kg import validate as v
+
+    sh = v.load_shapes(None)
+    subclass = {}
+
+    def subclasses(c):
+        if c not in subclass:
+            q = f"SELECT DISTINCT ?c WHERE {{ ?c <{v.RDFS}subClassOf>* <{c}> }}"
+            subclass[c] = tuple(sorted({r["c"].value for r in store.query(q, use_default_graph_as_union=union)
+                                        if not str(r["c"]).startswith("_:")} | {c}))
+        return subclass[c]
+
+    raw = set()
+    for shape in sh.shapes:
+        if shape.deactivated or not shape.targets:
+            continue
+        for plan in v._queries(shape, subclasses):
+            raw.update(v._raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
+    return raw
+
+
+def test_grouped_plans_find_what_the_per_shape_plans_find(built_store, tmp_path):
+    """Counts grouped by targets (with the exact recount of candidates over an sh:maxCount), value checks
+    probed once per path, SPARQL constraints run without the focus nodes and checked afterwards: the same raw
+    results as each shape's own queries, on the built report, on a store whose report graphs repeat and
+    contradict each other, and on every invalid example."""
+    import pyoxigraph as ox
+
+    from kg import validate as v
+    from kg.store import open_store
+
+    sh = v.load_shapes(None)
+    store = open_store(built_store, read_only=True)
+    assert v._sparql_engine(store, sh, union=True) == _per_shape_raw(store, True)
+
+    quads = [q for q in store.quads_for_pattern(None, None, None, None)]
+    multi = ox.Store()
+    kind = ox.NamedNode(v.KG + "kind")
+    for g in ("https://g/1", "https://g/2"):
+        multi.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g)) for q in quads)
+    changed = [ox.Quad(q.subject, q.predicate, ox.NamedNode(q.object.value + "-other"), ox.NamedNode("https://g/3"))
+               for q in quads if q.predicate == kind][:5]
+    assert changed
+    multi.extend(changed)
+    raw = v._sparql_engine(multi, sh, union=True)
+    assert raw == _per_shape_raw(multi, True)
+    assert {c for _s, _f, _v, c in raw} >= {"MaxCount", "In"}
+
+    for path in sorted((EXAMPLES / "invalid").glob("*.ttl")):
+        files = v.load_files([path])
+        assert v._sparql_engine(files, sh, union=False) == _per_shape_raw(files, False), path.name

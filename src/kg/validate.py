@@ -769,23 +769,284 @@ def _queries(shape: _Shape, subclasses) -> list[_Plan]:
         out.append(("count", f"SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} OPTIONAL "
                              f"{_path_pairs(path)} }} GROUP BY ?this HAVING ({' || '.join(tests)})", tuple(counts)))
     if checks:
-        binds = []
-        flags = []
-        joins = []
-        for i, (comp, param) in enumerate(checks):
-            extra, fail = _fail_test(shape, comp, param, subclasses)
-            extra, fail = extra.replace("?_okN", f"?_ok{i}"), fail.replace("?_okN", f"?_ok{i}")
-            if extra:
-                joins.append(extra)
-            binds.append(f"BIND(COALESCE({fail}, false) AS ?_f{i})")
-            flags.append(f"?_f{i}")
-        if path is None:  # node shape: the focus node is the value node
-            pairs = "BIND(?this AS ?value)"
-        else:
-            pairs = _path_pairs(path)
-        out.append(("values", f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus} {pairs} {' '.join(joins)} "
-                              f"{' '.join(binds)} FILTER({' || '.join(flags)}) }}", tuple(checks)))
+        pairs = "BIND(?this AS ?value)" if path is None else _path_pairs(path)  # node shape: the focus is the value
+        out.append(("values", _values_query(shape, tuple(checks), focus, pairs, subclasses), tuple(checks)))
     return out
+
+
+def _value_tests(shape: _Shape, checks: tuple[tuple[str, Any], ...], subclasses) -> tuple[list[str], list[str], list[str]]:
+    """(patterns to join, BINDs of ?_f0, ?_f1, ... (true where ?value fails that check), the flag names)."""
+    binds = []
+    flags = []
+    joins = []
+    for i, (comp, param) in enumerate(checks):
+        extra, fail = _fail_test(shape, comp, param, subclasses)
+        extra, fail = extra.replace("?_okN", f"?_ok{i}"), fail.replace("?_okN", f"?_ok{i}")
+        if extra:
+            joins.append(extra)
+        binds.append(f"BIND(COALESCE({fail}, false) AS ?_f{i})")
+        flags.append(f"?_f{i}")
+    return joins, binds, flags
+
+
+def _values_query(shape: _Shape, checks: tuple[tuple[str, Any], ...], focus: str, pairs: str, subclasses) -> str:
+    """The failing (?this, ?value) pairs of a property shape's value checks, with a flag per check."""
+    joins, binds, flags = _value_tests(shape, checks, subclasses)
+    return (f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus} {pairs} {' '.join(joins)} "
+            f"{' '.join(binds)} FILTER({' || '.join(flags)}) }}")
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The sh:minCount / sh:maxCount of every property shape (with a predicate, inverse or sequence path)
+    that has the same targets, found by one query (see _group_query).
+
+    ``counts``: (shape, index of its path in ``paths``, ((MinCount|MaxCount, n), ...)).
+    """
+
+    focus: str  # the targets' patterns, a UNION of groups binding ?this (not made distinct)
+    paths: tuple[str, ...]
+    counts: tuple[tuple[_Shape, int, tuple[tuple[str, int], ...]], ...]
+    shape: _Shape  # one of the shapes (they all have these targets)
+
+    def distinct(self, p: int) -> bool:
+        """Whether path ``p`` is counted with COUNT(DISTINCT): needed for an sh:minCount above 1 only."""
+        return any(c == "MinCount" and n > 1 for _s, q, comps in self.counts if q == p for c, n in comps)
+
+
+def _focus_union(shape: _Shape, subclasses) -> str:
+    """The targets of a shape as a UNION of groups that bind ?this (duplicates left in)."""
+    return _focus_pattern(shape, subclasses).removeprefix("{ SELECT DISTINCT ?this WHERE { ").removesuffix(" } }")
+
+
+def _group_query(group: _Group) -> str:
+    """One query for the counts of all the property shapes of one set of targets.
+
+    It groups, by ?this, the UNION of the focus nodes (flagged with ?_isf) and the values of each path, and
+    keeps the focus nodes whose number of values is out of bounds. There is no join: the focus nodes and each
+    path's triples are read once and hashed once by ?this, instead of a hash join of the focus nodes with the
+    pairs of each path, per shape. The values are counted with COUNT, not COUNT(DISTINCT) (half the cost):
+    the union of the report graphs repeats a triple once per graph that has it, so a focus node over an
+    sh:maxCount is only a candidate, recounted exactly in _group_rows; too few values (sh:minCount 1) is
+    exact either way.
+    """
+    branches = [f"{{ {group.focus} BIND(1 AS ?_isf) }}"]
+    counted = sorted({p for _shape, p, _comps in group.counts})
+    for p in counted:
+        branches.append(f"{{ ?this {group.paths[p]} ?_v{p} }}")
+    heads = [f"(COUNT({'DISTINCT ' if group.distinct(p) else ''}?_v{p}) AS ?_n{p})" for p in counted]
+    fails = []
+    for _shape, p, comps in group.counts:
+        for comp, n in comps:
+            fails.append(f"COUNT({'DISTINCT ' if group.distinct(p) else ''}?_v{p}) {'<' if comp == 'MinCount' else '>'} {n}")
+    return (f"SELECT ?this {' '.join(heads)} WHERE {{ {' UNION '.join(branches)} }} GROUP BY ?this "
+            f"HAVING (COUNT(?_isf) > 0 && ({' || '.join(dict.fromkeys(fails))}))")
+
+
+def _group_rows(store, group: _Group, rows, subclasses, *, union: bool) -> list[_RAW]:
+    """The raw results of a group query's rows; a focus node with more values than an sh:maxCount allows
+    is counted again with COUNT(DISTINCT), for those focus nodes only."""
+    counts: dict[int, dict[str, int]] = {}  # path -> focus node -> number of values (exact or candidate)
+    recount: dict[int, set[str]] = {}
+    for row in rows:
+        this = str(row["this"])
+        for p in {q for _s, q, _c in group.counts}:
+            n = int(row[f"_n{p}"].value)
+            counts.setdefault(p, {})[this] = n
+            if not group.distinct(p) and any(c == "MaxCount" and n > limit for _s, q, comps in group.counts
+                                             if q == p for c, limit in comps):
+                recount.setdefault(p, set()).add(this)
+    for p, foci in recount.items():
+        exact: dict[str, int] = {f: 0 for f in foci}
+        if any(f.startswith("_:") for f in foci):  # a blank node cannot go in VALUES: every focus node
+            q = (f"SELECT ?this (COUNT(DISTINCT ?_v) AS ?_n) WHERE {{ {{ {group.focus} BIND(1 AS ?_isf) }} UNION "
+                 f"{{ ?this {group.paths[p]} ?_v }} }} GROUP BY ?this HAVING (COUNT(?_isf) > 0)")
+            found = {str(r["this"]): int(r["_n"].value) for r in store.query(q, use_default_graph_as_union=union)}
+            exact = {f: found.get(f, 0) for f in foci}
+        else:
+            for chunk in _chunks(sorted(foci)):
+                q = (f"SELECT ?this (COUNT(DISTINCT ?_v) AS ?_n) WHERE {{ VALUES ?this {{ {' '.join(chunk)} }} "
+                     f"?this {group.paths[p]} ?_v }} GROUP BY ?this")
+                for r in store.query(q, use_default_graph_as_union=union):
+                    exact[str(r["this"])] = int(r["_n"].value)
+        counts[p].update(exact)
+    out: list[_RAW] = []
+    for shape, p, comps in group.counts:
+        for this, n in counts.get(p, {}).items():
+            for comp, limit in comps:
+                if (n < limit) if comp == "MinCount" else (n > limit):
+                    out.append((shape.iri, this, None, comp))
+    return out
+
+
+def _probe_test(shape: _Shape, comp: str, param: Any, subclasses, have: set[str]) -> tuple[str, str, set[str]]:
+    """Like _fail_test, for _probe_query: (extra pattern, expression, the parts of ?value it reads).
+
+    Every use of ?value in an expression reads the term from the store again (≈ 5 µs for an IRI or a long
+    string), so the tests read it through three variables bound once per value: ?_dt = datatype(?value)
+    (bound exactly for literals), ?_str = STR(?value) (bound unless a blank node) and ?_lang = lang(?value)
+    (bound exactly for literals). ``have``: the parts the other tests read already (a node kind test reads
+    ?value directly unless both its parts are read anyway: one read, not two)."""
+    if comp == "Datatype":
+        dt = param[1:-1]
+        if dt in _CASTABLE:
+            return "", f"!(BOUND(?_dt) && ?_dt = <{dt}> && COALESCE(isLiteral(<{dt}>(?_str)), false))", {"dt", "str"}
+        return "", f"!(BOUND(?_dt) && ?_dt = <{dt}>)", {"dt"}
+    if comp == "Pattern":
+        flags = next((f for c, f in shape.constraints if c == "Flags"), "")
+        return "", f"!BOUND(?_str) || !REGEX(?_str, {_lit(param)}, {_lit(flags)})", {"str"}
+    if comp == "NodeKind":
+        kind = param[1:-1].rsplit("#", 1)[-1]
+        test, needs = {
+            "IRI": ("(BOUND(?_str) && !BOUND(?_dt))", {"str", "dt"}),
+            "Literal": ("BOUND(?_dt)", {"dt"}),
+            "BlankNode": ("!BOUND(?_str)", {"str"}),
+            "BlankNodeOrIRI": ("!BOUND(?_dt)", {"dt"}),
+            "BlankNodeOrLiteral": ("(!BOUND(?_str) || BOUND(?_dt))", {"str", "dt"}),
+            "IRIOrLiteral": ("BOUND(?_str)", {"str"}),
+        }[kind]
+        if needs <= have:
+            return "", f"!{test}", needs
+        extra, fail = _fail_test(shape, comp, param, subclasses)
+        return extra, fail, set()
+    if comp in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive"):
+        op = {"MinInclusive": ">=", "MaxInclusive": "<=", "MinExclusive": ">", "MaxExclusive": "<"}[comp]
+        return "", f"!BOUND(?_dt) || !COALESCE(?value {op} {param}, false)", {"dt"}
+    if comp == "LanguageIn":
+        test = " || ".join(f"langMatches(?_lang, {_lit(t)})" for t in param) or "false"
+        return "", f"!(BOUND(?_lang) && ({test}))", {"lang"}
+    extra, fail = _fail_test(shape, comp, param, subclasses)  # Class, In: they do not read the term
+    return extra, fail, set()
+
+
+def _probe_query(path: str, items: list[tuple[_Shape, _Plan]], subclasses) -> str:
+    """Which of these shapes' value checks (all on ``path``) fail for some value of the path in the whole
+    graph: one row per combination of ?_g0, ?_g1, ... (true: the shape has a failing value). Each distinct
+    value is tested once, reading the term at most once per part (see _probe_test)."""
+    tests: list[tuple[int, str, str, set[str]]] = []
+    have: set[str] = set()
+    for k, (shape, plan) in enumerate(items):
+        for comp, param in plan[2]:
+            if comp != "NodeKind":
+                extra, fail, needs = _probe_test(shape, comp, param, subclasses, have)
+                tests.append((k, extra, fail, needs))
+                have |= needs
+    for k, (shape, plan) in enumerate(items):
+        for comp, param in plan[2]:
+            if comp == "NodeKind":
+                extra, fail, needs = _probe_test(shape, comp, param, subclasses, have)
+                tests.append((k, extra, fail, needs))
+    joins = []
+    for i, (k, extra, fail, needs) in enumerate(tests):
+        if extra:
+            joins.append(extra.replace("?_okN", f"?_ok{i}"))
+            tests[i] = (k, extra, fail.replace("?_okN", f"?_ok{i}"), needs)
+    parts = {"dt": "BIND(datatype(?value) AS ?_dt)", "str": "BIND(STR(?value) AS ?_str)",
+             "lang": "BIND(lang(?value) AS ?_lang)"}
+    binds = [b for name, b in parts.items() if name in have]
+    for k in range(len(items)):
+        fails = [f"COALESCE({fail}, false)" for j, _e, fail, _n in tests if j == k]
+        binds.append(f"BIND({' || '.join(fails)} AS ?_g{k})")
+    flags = [f"?_g{k}" for k in range(len(items))]
+    return (f"SELECT DISTINCT {' '.join(flags)} WHERE {{ {{ SELECT DISTINCT ?value WHERE {{ ?_subject {path} ?value }} }} "
+            f"{' '.join(joins)} {' '.join(binds)} FILTER({' || '.join(flags)}) }}")
+
+
+def _run_values(store, path: str, items: list[tuple[_Shape, _Plan]], subclasses, *, union: bool) -> list[_RAW]:
+    """The "values" plans of the property shapes with this (simple) path: first the distinct values of the
+    path are tested once, for every shape at once, over the whole graph (an entity's values are repeated in
+    every report graph, and most checks find nothing); only for a shape with a failing value does its plan's
+    query (the focus nodes joined with their values) say which focus nodes have them."""
+    out: list[_RAW] = []
+    failing: set[int] = set()
+    for row in store.query(_probe_query(path, items, subclasses), use_default_graph_as_union=union):
+        failing.update(k for k in range(len(items)) if row[f"_g{k}"] is not None and row[f"_g{k}"].value == "true")
+    for k in sorted(failing):
+        shape, plan = items[k]
+        out.extend(_raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
+    return out
+
+
+_FOCUS_MARK = "{ FOCUS }"
+CANDIDATES_MAX = 5_000  # more candidate focus nodes than this: the query joined with the focus nodes instead
+
+
+def _candidates(shape: _Shape, plan: _Plan, subclasses) -> str | None:
+    """A "rows" plan's query without its focus nodes, where they are a separate group joined with the rest
+    (its rows then are a superset: each row's ?this is checked against the targets afterwards)."""
+    comps = plan[2]
+    if len(comps) != 1:
+        return None
+    comp, param = comps[0]
+    if comp == "SPARQL":
+        prefixes, select = param
+        inner = select.replace("$this", "?this").replace("$PATH", shape.path or "")
+        marked = _plan_sparql(_FOCUS_MARK, prefixes, inner)
+        head = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {_FOCUS_MARK} "
+        if marked.startswith(head) and marked.count(_FOCUS_MARK) == 1:
+            return marked.replace(_FOCUS_MARK, "", 1)
+        return None
+    focus = _focus_pattern(shape, subclasses)
+    if comp == "UniqueLang" and plan[1].startswith(f"SELECT DISTINCT ?this WHERE {{ {focus} {{ SELECT ?this WHERE"):
+        return plan[1].replace(focus, "", 1)
+    return None
+
+
+def _focus_members(store, shape: _Shape, nodes: list[str], subclasses, *, union: bool) -> set[str]:
+    """Which of these nodes (IRIs or literals, N-Triples) are focus nodes of the shape."""
+    body = _focus_union(shape, subclasses)
+    out: set[str] = set()
+    for chunk in _chunks(nodes):
+        q = f"SELECT ?this WHERE {{ VALUES ?this {{ {' '.join(chunk)} }} FILTER EXISTS {{ {body} }} }}"
+        out.update(str(r["this"]) for r in store.query(q, use_default_graph_as_union=union))
+    return out
+
+
+def _run_rows(store, shape: _Shape, plan: _Plan, candidates: str | None, subclasses, *, union: bool) -> list[_RAW]:
+    """A "rows" plan: its query without the focus nodes first, the few rows it finds checked against the
+    targets; the query as planned (joined with the focus nodes) when there are many or blank nodes."""
+    if candidates is not None:
+        rows = list(store.query(candidates, use_default_graph_as_union=union))
+        nodes = sorted({str(r["this"]) for r in rows})
+        if len(nodes) <= CANDIDATES_MAX and not any(n.startswith("_:") for n in nodes):
+            members = _focus_members(store, shape, nodes, subclasses, union=union) if nodes else set()
+            return list(_raw_rows(shape, plan, [r for r in rows if str(r["this"]) in members]))
+    return list(_raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The value checks of every property shape with this (simple) path: see _run_values."""
+
+    path: str
+    items: tuple[tuple[_Shape, _Plan], ...]
+
+
+def _plan_all(shapes: Shapes, subclasses) -> tuple[list[_Group], list[_Values], list[tuple[_Shape, _Plan, str | None]]]:
+    """The group queries (counts of property shapes with simple paths, by targets), the value checks by
+    path, and the other plans (one shape each: node shapes, other paths, sh:hasValue, sh:uniqueLang,
+    sh:sparql), each "rows" plan with its query without the focus nodes where it has one (see _candidates)."""
+    groups: dict[tuple, dict] = {}
+    values: dict[str, list[tuple[_Shape, _Plan]]] = {}
+    rest: list[tuple[_Shape, _Plan, str | None]] = []
+    for shape in shapes.shapes:
+        if shape.deactivated or not shape.targets:
+            continue
+        plans = _queries(shape, subclasses)
+        simple = shape.path is not None and _SIMPLE_PATH.fullmatch(shape.path)
+        for plan in plans:
+            if plan[0] == "count" and simple:
+                g = groups.setdefault(shape.targets, {"focus": _focus_union(shape, subclasses), "paths": {},
+                                                      "counts": [], "shape": shape})
+                p = g["paths"].setdefault(shape.path, len(g["paths"]))
+                g["counts"].append((shape, p, plan[2]))
+            elif plan[0] == "values" and simple:
+                values.setdefault(shape.path, []).append((shape, plan))
+            else:
+                rest.append((shape, plan, _candidates(shape, plan, subclasses) if plan[0] == "rows" else None))
+    out = [_Group(focus=g["focus"], paths=tuple(g["paths"]), counts=tuple(g["counts"]), shape=g["shape"])
+           for g in groups.values()]
+    return out, [_Values(path, tuple(items)) for path, items in values.items()], rest
 
 
 # Tokens of a SPARQL constraint's query, enough to see its basic graph pattern: strings, IRIs, variables,
@@ -1010,16 +1271,30 @@ def _sparql_engine(store, shapes: Shapes, *, union: bool) -> set[_RAW]:
             subclass_cache[c] = tuple(sorted(found | {c}))
         return subclass_cache[c]
 
-    work = [(shape, plan) for shape in shapes.shapes if not shape.deactivated and shape.targets
-            for plan in _queries(shape, subclasses)]
+    groups, values, rest = _plan_all(shapes, subclasses)
+    work: list[Any] = [*groups, *values, *rest]
 
-    def run(item: tuple[_Shape, _Plan]) -> list[_RAW]:
-        shape, plan = item
+    def run(item) -> list[_RAW]:
+        if isinstance(item, _Group):
+            try:
+                result = store.query(_group_query(item), use_default_graph_as_union=union)
+                return _group_rows(store, item, result, subclasses, union=union)
+            except SyntaxError as err:  # a bug in the compiler (or a shape's parameter): say which shapes
+                names = ", ".join(sorted({s.iri for s, _p, _c in item.counts}))
+                raise UnsupportedShapeError(f"{names}: the compiled SPARQL query is invalid: {err}") from None
+        if isinstance(item, _Values):
+            try:
+                return _run_values(store, item.path, list(item.items), subclasses, union=union)
+            except SyntaxError as err:
+                names = ", ".join(sorted({s.iri for s, _p in item.items}))
+                raise UnsupportedShapeError(f"{names}: the compiled SPARQL query is invalid: {err}") from None
+        shape, plan, candidates = item
         try:
-            result = store.query(plan[1], use_default_graph_as_union=union)
+            if plan[0] == "rows":
+                return _run_rows(store, shape, plan, candidates, subclasses, union=union)
+            return list(_raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
         except SyntaxError as err:  # a bug in a shape's SPARQL or in the compiler: say which shape
             raise UnsupportedShapeError(f"{shape.iri}: the compiled SPARQL query is invalid: {err}") from None
-        return list(_raw_rows(shape, plan, result))
 
     # pyoxigraph lets go of the GIL while it evaluates a query: two threads keep two cores busy
     raw: set[_RAW] = set()
