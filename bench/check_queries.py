@@ -34,11 +34,11 @@ CASES = {
     "organisations-for-law": [{"legal": x} for x in LEGAL],
     "mentions-of-entity": [{"entity": x} for x in ORGS + LEGAL + ["oorg10114", "OORG10114", "BWBR0009709", "32016L0680"]],
     "find-entity": [{"text": x} for x in ["richtlijn", "DJI", "wet", "oorg", "zzz", "Richtlijn", "JUSTITIËLE", "kst-", 'a" } #']],
-    "kamerstukken": [{}, {"section": "3.1.4"}, {"section": "3.1.1"}],
+    "kamerstukken": [{}, {"section": "3.1.4"}, {"section": "3.1.1"}, {"section": "3.2"}, {"section": ""}, {"section": "9.9.9"}],
     "legal-instruments": [{}] + [{"status": s} for s in ["bill-pending", "in-force", "adopted", "unknown"]],
     "timeline": [{}, {"from": "2024-07"}, {"until": "2024-12"}, {"from": "2023", "until": "2024-03"},
                  {"from": "2024-07", "until": "2024-12"}, {"from": "2024-07-01", "until": "2024"}],
-    "figures": [{}, {"topic": "opvang"}, {"topic": "euro"}],
+    "figures": [{}, {"topic": "opvang"}, {"topic": "euro"}, {"topic": "OPVANG"}, {"topic": "zzz"}, {"topic": "personen"}],
 }
 
 
