@@ -940,7 +940,7 @@ def _probe_query(path: str, items: list[tuple[_Shape, _Plan]], subclasses) -> st
     for i, (k, extra, fail, needs) in enumerate(tests):
         if extra:
             joins.append(extra.replace("?_okN", f"?_ok{i}"))
-            tests[i] = (k, extra, fail.replace("?_okN", f"?_ok{i}"), needs)
+        tests[i] = (k, extra, fail.replace("?_okN", f"?_ok{i}"), needs)
     parts = {"dt": "BIND(datatype(?value) AS ?_dt)", "str": "BIND(STR(?value) AS ?_str)",
              "lang": "BIND(lang(?value) AS ?_lang)"}
     binds = [b for name, b in parts.items() if name in have]
@@ -959,8 +959,25 @@ def _run_values(store, path: str, items: list[tuple[_Shape, _Plan]], subclasses,
     query (the focus nodes joined with their values) say which focus nodes have them."""
     out: list[_RAW] = []
     failing: set[int] = set()
-    for row in store.query(_probe_query(path, items, subclasses), use_default_graph_as_union=union):
-        failing.update(k for k in range(len(items)) if row[f"_g{k}"] is not None and row[f"_g{k}"].value == "true")
+    values = f"{{ SELECT DISTINCT ?value WHERE {{ ?_subject {path} ?value }} }}"
+    untyped: dict[str, bool] = {}  # sh:class (the same classes asked once): a value not typed, by a hashed MINUS
+    for k, (shape, plan) in enumerate(items):
+        for comp, param in plan[2]:
+            if comp == "Class" and k not in failing:
+                classes = " ".join(f"<{c}>" for c in subclasses(param[1:-1]))
+                if classes not in untyped:
+                    untyped[classes] = bool(store.query(
+                        f"ASK {{ {values} MINUS {{ ?value <{RDF}type> ?_vc . VALUES ?_vc {{ {classes} }} }} }}",
+                        use_default_graph_as_union=union))
+                if untyped[classes]:
+                    failing.add(k)
+    rest = [k for k, (_shape, plan) in enumerate(items)
+            if k not in failing and any(comp != "Class" for comp, _param in plan[2])]
+    if rest:
+        probe = [(shape, ("values", "", tuple(c for c in plan[2] if c[0] != "Class"))) for shape, plan in
+                 (items[k] for k in rest)]
+        for row in store.query(_probe_query(path, probe, subclasses), use_default_graph_as_union=union):
+            failing.update(k for i, k in enumerate(rest) if row[f"_g{i}"] is not None and row[f"_g{i}"].value == "true")
     for k in sorted(failing):
         shape, plan = items[k]
         out.extend(_raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
@@ -1086,6 +1103,38 @@ def _balanced(toks: list[str], i: int, open_: str, close: str) -> int:
     raise ValueError("unbalanced")
 
 
+_IN_FILTER = re.compile(r"FILTER\s*\(\s*([?$][A-Za-z0-9_]+)\s+IN\s*\(([^()]*)\)\s*\)", re.I)
+_IRI_OR_NAME = re.compile(r"<[^<>\"{}|^`\\\s]*>|[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def _in_as_values(text: str, bound: set[str]) -> str:
+    """``FILTER (?v IN (iri, ...))`` on a variable that every row binds, as ``VALUES ?v { iri ... }``: the same
+    rows (IN compares IRIs by identity), found by one index lookup per IRI instead of a scan of every value
+    (``?value a ?class . FILTER (?class IN (...))`` otherwise reads every rdf:type triple). Other text as is."""
+    m = _IN_FILTER.fullmatch(text.strip())
+    if m is None or "?" + m.group(1)[1:] not in bound:
+        return text
+    items = [x.strip() for x in m.group(2).split(",")]
+    if not items or not all(_IRI_OR_NAME.fullmatch(x) for x in items):
+        return text
+    return f"VALUES ?{m.group(1)[1:]} {{ {' '.join(items)} }}"
+
+
+_STR_DIFFERS = re.compile(r"FILTER\s*\(\s*STR\s*\(\s*([?$][A-Za-z0-9_]+)\s*\)\s*!=\s*STR\s*\(\s*([?$][A-Za-z0-9_]+)\s*\)\s*\)",
+                          re.I)
+
+
+def _same_first(text: str) -> str:
+    """``FILTER (STR(?a) != STR(?b))`` as ``FILTER (!sameTerm(?a, ?b) && STR(?a) != STR(?b))``: the same
+    answer (the same term has the same string; an unbound or blank term is an error either way), but the
+    common case, the same term, is decided on the stored ids without reading both strings from the store."""
+    m = _STR_DIFFERS.fullmatch(text.strip())
+    if m is None:
+        return text
+    a, b = m.group(1), m.group(2)
+    return f"FILTER (!sameTerm({a}, {b}) && STR({a}) != STR({b}))"
+
+
 def _plan_sparql(focus: str, prefixes: str, inner: str) -> str:
     """The query for a SPARQL-based constraint (``inner``: its SELECT with ``?this`` for ``$this``).
 
@@ -1200,7 +1249,7 @@ def _plan_sparql(focus: str, prefixes: str, inner: str) -> str:
             return None
         pattern = " . ".join(f"{a} {b} {c}" for a, b, c in sub)
         return (f"MINUS {{ SELECT DISTINCT {' '.join(shared)} WHERE {{ {pattern} . "
-                f"{' '.join(f[0] for f in subfilters)} }} }}")
+                f"{' '.join(_in_as_values(f[0], own) for f in subfilters)} }} }}")
 
     try:
         triples, found = group(where + 1, len(toks) - 1)
@@ -1214,7 +1263,7 @@ def _plan_sparql(focus: str, prefixes: str, inner: str) -> str:
     for text, inside, _first, _end in found:
         m = minus(inside, outer) if inside is not None and inside[0] >= 0 else None
         if m is None:
-            filters.append(text)
+            filters.append(_same_first(text))
         else:
             minuses.append(m)
     filters += minuses  # MINUS binds nothing: after the FILTERs, as they apply to the whole group anyway
@@ -1272,7 +1321,16 @@ def _sparql_engine(store, shapes: Shapes, *, union: bool) -> set[_RAW]:
         return subclass_cache[c]
 
     groups, values, rest = _plan_all(shapes, subclasses)
-    work: list[Any] = [*groups, *values, *rest]
+    # the long queries first, so that the two threads end together: the groups with the most target classes
+    # and paths and the SPARQL constraints that join the most patterns, then the value checks (one probe
+    # each, mostly quick)
+    def weight(item) -> int:
+        if isinstance(item, _Group):
+            return item.focus.count(" UNION ") + 1 + len(item.paths)
+        return item[1][1].count("SELECT")
+
+    work: list[Any] = sorted([*groups, *(r for r in rest if r[1][0] == "rows")], key=lambda item: -weight(item))
+    work += [*values, *(r for r in rest if r[1][0] != "rows")]
 
     def run(item) -> list[_RAW]:
         if isinstance(item, _Group):
@@ -1405,7 +1463,7 @@ def _as_rdflib(data, store, union: bool):
 def _report(raw: set[_RAW], sh: Shapes, store, *, union: bool, engine: str) -> ValidationReport:
     by_iri = sh.by_iri()
     foci = sorted({f for _, f, _, _ in raw})
-    labels, sources = _describe(store, foci, union=union)
+    labels, sources = _describe_threads(store, foci, union=union)
     findings = []
     for shape_iri, focus, value, comp in raw:
         s = by_iri.get(shape_iri)
@@ -1570,6 +1628,24 @@ def _where_by_parts(store, foci: list[str], *, union: bool) -> dict[str, tuple]:
         sentence = least([z1.get(a) or ({a[1:-1]} if a in z2 else set()) for a in items])
         out[f] = (report, section, sentence)
     return out
+
+
+def _describe_threads(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], dict[str, Source]]:
+    """_describe in QUERY_THREADS threads, each for a share of the focus nodes (each focus node is described
+    on its own, so the answer is the same)."""
+    threads = min(QUERY_THREADS, os.cpu_count() or 1)
+    if threads < 2 or len(foci) < 2 * 400:
+        return _describe(store, foci, union=union)
+    from concurrent.futures import ThreadPoolExecutor
+
+    shares = [foci[i::threads] for i in range(threads)]
+    labels: dict[str, str] = {}
+    sources: dict[str, Source] = {}
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for found_labels, found_sources in pool.map(lambda share: _describe(store, share, union=union), shares):
+            labels.update(found_labels)
+            sources.update(found_sources)
+    return labels, sources
 
 
 def _describe(store, foci: list[str], *, union: bool) -> tuple[dict[str, str], dict[str, Source]]:
