@@ -702,7 +702,7 @@ def _fail_test(shape: _Shape, comp: str, param: Any, subclasses) -> tuple[str, s
             "IRI": "isIRI(?value)",
             "Literal": "isLiteral(?value)",
             "BlankNode": "isBlank(?value)",
-            "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
+            "BlankNodeOrIRI": "(isIRI(?value) || isBlank(?value))",  # IRI first: one read of an IRI, not two
             "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
             "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
         }[kind]
