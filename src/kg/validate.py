@@ -858,7 +858,7 @@ def _group_rows(store, group: _Group, rows, subclasses, *, union: bool) -> list[
                 recount.setdefault(p, set()).add(this)
     for p, foci in recount.items():
         exact: dict[str, int] = {f: 0 for f in foci}
-        if any(f.startswith("_:") for f in foci):  # a blank node cannot go in VALUES: every focus node
+        if not all(f.startswith("<") for f in foci):  # a blank node cannot go in VALUES: every focus node
             q = (f"SELECT ?this (COUNT(DISTINCT ?_v) AS ?_n) WHERE {{ {{ {group.focus} BIND(1 AS ?_isf) }} UNION "
                  f"{{ ?this {group.paths[p]} ?_v }} }} GROUP BY ?this HAVING (COUNT(?_isf) > 0)")
             found = {str(r["this"]): int(r["_n"].value) for r in store.query(q, use_default_graph_as_union=union)}
@@ -1025,7 +1025,7 @@ def _run_rows(store, shape: _Shape, plan: _Plan, candidates: str | None, subclas
     if candidates is not None:
         rows = list(store.query(candidates, use_default_graph_as_union=union))
         nodes = sorted({str(r["this"]) for r in rows})
-        if len(nodes) <= CANDIDATES_MAX and not any(n.startswith("_:") for n in nodes):
+        if len(nodes) <= CANDIDATES_MAX and all(n.startswith("<") for n in nodes):  # IRIs, for VALUES
             members = _focus_members(store, shape, nodes, subclasses, union=union) if nodes else set()
             return list(_raw_rows(shape, plan, [r for r in rows if str(r["this"]) in members]))
     return list(_raw_rows(shape, plan, store.query(plan[1], use_default_graph_as_union=union)))
