@@ -334,3 +334,30 @@ De Wet betere werkvloer is in werking getreden."""), encoding="utf-8")
     assert labels == {"Wet betere werkvloer"}
     report = validate(open_store(tmp_path / "s", read_only=True))
     assert not report.fails(), report.failing()
+
+
+def test_workers_run_at_most_a_window_ahead_of_the_loader():
+    """The build takes the workers' reports in order and keeps at most ``ahead`` of them submitted and not
+    yet taken, so memory does not grow with the number of reports while the loader catches up."""
+    from concurrent.futures import Future
+
+    from kg.build import _bounded_map
+
+    class Pool:
+        def __init__(self):
+            self.outstanding = self.most = 0
+
+        def submit(self, fn, job):
+            self.outstanding += 1
+            self.most = max(self.most, self.outstanding)
+            f = Future()
+            f.set_result(fn(job))
+            return f
+
+    pool = Pool()
+    out = []
+    for x in _bounded_map(pool, lambda j: j * 2, range(100), ahead=5):
+        pool.outstanding -= 1
+        out.append(x)
+    assert out == [j * 2 for j in range(100)]
+    assert pool.most == 5
