@@ -255,8 +255,9 @@ def test_merge_without_gnu_sort_gives_the_same_turtle(built_store, monkeypatch):
 
 @pytest.mark.parametrize("gnu", [True, False])
 def test_merged_keys_from_a_lower_bound_over_many_blocks(tmp_path, monkeypatch, gnu):
-    """The merge that a part of the parallel Turtle export reads: from ``lo`` on, each line once, in order —
-    over more than one 1 MiB block of sort's output, so whole blocks below ``lo`` are skipped."""
+    """The merge that a part of the parallel Turtle export reads: from ``lo`` up to ``hi``, each line once, in
+    order — over more than one 1 MiB block of sort's output, so whole blocks below ``lo`` are skipped and the
+    block holding a bound is cut."""
     from kg import export as ex
 
     if not gnu:
@@ -270,8 +271,13 @@ def test_merged_keys_from_a_lower_bound_over_many_blocks(tmp_path, monkeypatch, 
     everything = sorted(set(lines))
     assert sum(f.stat().st_size for f in files) > 3 << 20
     assert list(ex._merged_keys(files, tmp_path)) == everything
-    for lo in (everything[0], everything[25_000][:40], everything[41_234].split("\x00")[0], "0<zzz"):
+    bounds = (everything[0], everything[25_000][:40], everything[41_234].split("\x00")[0], "0<zzz")
+    for lo in bounds:
         assert list(ex._merged_keys(files, tmp_path, lo)) == [x for x in everything if x >= lo]
+        for hi in bounds:
+            got = list(ex._merged_keys(files, tmp_path, lo, hi))
+            assert got == [x for x in everything if lo <= x <= hi], (lo, hi)
+        assert list(ex._merged_keys(files, tmp_path, None, lo)) == [x for x in everything if x <= lo]
 
 
 def test_builds_in_one_process_do_not_hold_the_store(tmp_path, config):

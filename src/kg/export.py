@@ -290,24 +290,28 @@ def _gnu_sort() -> str | None:
     return exe if b"GNU" in out else None
 
 
-def _merged_keys(files: list[Path], tmp: Path, lo: str | None = None) -> Iterator[str]:
+def _merged_keys(files: list[Path], tmp: Path, lo: str | None = None, hi: str | None = None) -> Iterator[str]:
     """The lines of sorted files, merged, each once (byte order = code-point order), without their newline.
 
-    With ``lo``, only the lines from the first one that is not below ``lo``. GNU sort's output is read in
-    blocks of 1 MiB, and a block whose last line is below ``lo`` is dropped undecoded: a part of the export
-    that starts halfway skips the first half at the cost of a comparison per block, not a Python step per line.
+    With ``lo``, only the lines from the first one that is not below ``lo``; with ``hi``, only those up to
+    ``hi`` (a line above it ends the merge). GNU sort's output is read in blocks of 1 MiB, and the bounds are
+    tested per block: a block whose last line is below ``lo`` is dropped undecoded (a part of the export that
+    starts halfway skips the first half at the cost of a comparison per block), and the block that holds a
+    bound is cut by bisection.
     """
     import os
     import subprocess
+    from bisect import bisect_left, bisect_right
 
     exe = _gnu_sort()
     if exe is None:
         for line in _merge_unique(files):
-            if lo is not None:
-                if line[:-1] < lo:
-                    continue
-                lo = None
-            yield line[:-1]
+            key = line[:-1]
+            if lo is not None and key < lo:
+                continue
+            if hi is not None and key > hi:
+                return
+            yield key
         return
     env = {**os.environ, "LC_ALL": "C"}
     batch = max(2, min(len(files), 1000))
@@ -326,21 +330,29 @@ def _merged_keys(files: list[Path], tmp: Path, lo: str | None = None) -> Iterato
                 rest = block
                 continue
             rest = block[end + 1 :]
+            if low is not None and block[block.rfind(b"\n", 0, end) + 1 : end] < low:
+                continue  # every line of the block is below lo
+            lines = block[:end].decode("utf-8").split("\n")
+            start = 0
             if low is not None:
-                if block[block.rfind(b"\n", 0, end) + 1 : end] < low:
-                    continue  # every line of the block is below lo
-                lines = block[:end].decode("utf-8").split("\n")
-                at = 0
-                while lines[at] < lo:
-                    at += 1
-                low = None
-                yield from lines[at:]
-                continue
-            yield from block[:end].decode("utf-8").split("\n")
+                start, low = bisect_left(lines, lo), None
+            if hi is not None and lines[-1] > hi:
+                yield from lines[start : bisect_right(lines, hi)]
+                proc.kill()  # the rest is not wanted
+                return
+            yield from lines[start:] if start else lines
         if rest:
             raise OSError("sort -m output does not end with a newline")
         if proc.wait() != 0:
             raise OSError(f"sort -m failed with exit status {proc.returncode}")
+
+
+_INTEGER_TAIL = '"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+def _bare_integer(lex: str) -> bool:
+    """Whether an xsd:integer's lexical form is written bare in Turtle: ntriples._INTEGER, without a regex."""
+    return lex.isdecimal() or (lex[:1] == "-" and lex[1:].isdecimal())
 
 
 def _turtle_body_from_keys(keys: Iterator[str], short, fh) -> None:
@@ -370,6 +382,8 @@ def _turtle_body_from_keys(keys: Iterator[str], short, fh) -> None:
                 if len(terms) > 500_000:
                     terms.clear()
                 terms[o] = oo
+        elif o.endswith(_INTEGER_TAIL) and _bare_integer(o[2 : -len(_INTEGER_TAIL)]):
+            oo = o[2 : -len(_INTEGER_TAIL)]  # offsets, positions, lines: a quarter of the triples
         elif '"^^<' in o:  # a typed literal: the shortener writes its datatype (or an integer) short
             oo = short(o[1:])
         else:
@@ -404,14 +418,8 @@ def _body_part(files: list[Path], tmp: Path, lo: str | None, hi: str | None, pre
 
     short = _Shortener(pre)
 
-    def keys() -> Iterator[str]:
-        for key in _merged_keys(files, tmp, lo):
-            if hi is not None and key > hi:
-                break
-            yield key
-
     with open(out, "w", encoding="utf-8", newline="\n") as fh:
-        _turtle_body_from_keys(keys(), short, fh)
+        _turtle_body_from_keys(_merged_keys(files, tmp, lo, hi), short, fh)
     return short.used
 
 
