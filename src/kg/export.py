@@ -375,14 +375,6 @@ def _merged_keys(files: list[Path], tmp: Path, lo: str | None = None, hi: str | 
             g.wait()
 
 
-_INTEGER_TAIL = '"^^<http://www.w3.org/2001/XMLSchema#integer>'
-
-
-def _bare_integer(lex: str) -> bool:
-    """Whether an xsd:integer's lexical form is written bare in Turtle: ntriples._INTEGER, without a regex."""
-    return lex.isdecimal() or (lex[:1] == "-" and lex[1:].isdecimal())
-
-
 def _turtle_body_from_keys(keys: Iterator[str], short, fh) -> None:
     """kg.ntriples.turtle_body for sorted, unique turtle keys (without their newline), written to ``fh``: the
     same text, in one loop.
@@ -390,7 +382,7 @@ def _turtle_body_from_keys(keys: Iterator[str], short, fh) -> None:
     The export of 1,000 reports writes about 9 M triples; this is the per-triple cost that is left after the
     merge, so it caches the short forms of predicates and IRI objects and writes in large pieces.
     """
-    from kg.ntriples import _SEP, RDF_TYPE
+    from kg.ntriples import _SEP, INTEGER_TAIL, RDF_TYPE, bare_integer
 
     preds: dict[str, str] = {}  # predicate key -> its short form
     terms: dict[str, str] = {}  # IRI object key -> its short form; bounded
@@ -410,8 +402,8 @@ def _turtle_body_from_keys(keys: Iterator[str], short, fh) -> None:
                 if len(terms) > 500_000:
                     terms.clear()
                 terms[o] = oo
-        elif o.endswith(_INTEGER_TAIL) and _bare_integer(o[2 : -len(_INTEGER_TAIL)]):
-            oo = o[2 : -len(_INTEGER_TAIL)]  # offsets, positions, lines: a quarter of the triples
+        elif o.endswith(INTEGER_TAIL) and bare_integer(o[2 : -len(INTEGER_TAIL)]):
+            oo = o[2 : -len(INTEGER_TAIL)]  # offsets, positions, lines: a quarter of the triples
         elif '"^^<' in o:  # a typed literal: the shortener writes its datatype (or an integer) short
             oo = short(o[1:])
         else:

@@ -62,7 +62,14 @@ def ntriples(triples: Iterable[Triple]) -> str:
 # --- canonical Turtle -----------------------------------------------------------------------
 
 _XSD_INTEGER = f"<{XSD}integer>"
-_INTEGER = re.compile(r'"-?\d+"')  # an xsd:integer literal that Turtle can write bare
+INTEGER_TAIL = '"^^' + _XSD_INTEGER  # how an xsd:integer literal's N-Triples form ends, after its lexical form
+
+
+def bare_integer(lex: str) -> bool:
+    """Whether an xsd:integer with this lexical form (unquoted) is written bare in Turtle: -?digits."""
+    return lex.isdecimal() or (lex[:1] == "-" and lex[1:].isdecimal())
+
+
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
 
 
@@ -95,7 +102,7 @@ class _Shortener:
             return hit[0]
         if '"^^<' in term:
             lex, dt = term.rsplit("^^", 1)
-            if dt == _XSD_INTEGER and _INTEGER.fullmatch(lex):
+            if dt == _XSD_INTEGER and lex[:1] == '"' == lex[-1:] and bare_integer(lex[1:-1]):
                 return lex[1:-1]
             return f"{lex}^^{self(dt)}"
         return term
