@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,17 @@ def find_config(option: str | os.PathLike[str] | None) -> tuple[Path, bool]:
     return assets.default_config(), True
 
 
+# An absolute http(s) IRI without the characters an IRI may not hold (RFC 3987: no spaces, controls, or
+# <>"{}|\\^`). The build writes IRIs from here into the store unchecked (kg.store: lenient bulk loads).
+_IRI = re.compile(r'https?://[^\x00-\x20<>"{}|\\^`\x7f]+')
+
+
+def _check_iri(value: object, what: str, path: Path) -> None:
+    if not isinstance(value, str) or not _IRI.fullmatch(value):
+        raise ConfigError(f"{what} must be an http(s) IRI, without spaces or any of <>\"{{}}|\\^`, not {value!r}",
+                          path=str(path))
+
+
 def load_config(option: str | os.PathLike[str] | None = None) -> Config:
     path, bundled = find_config(option)
     try:
@@ -79,12 +91,13 @@ def load_config(option: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError("configuration is not UTF-8 text", path=str(path)) from None
     root = Path.cwd() if bundled else path.resolve().parent
     base = data.get("base_iri", "https://kg.example.org")
-    if not isinstance(base, str) or not base.startswith(("http://", "https://")):
-        raise ConfigError(f"base_iri must be an http(s) IRI, not {base!r}", path=str(path))
+    _check_iri(base, "base_iri", path)
     reports = []
     for i, r in enumerate(data.get("report", []), start=1):
         if not isinstance(r, dict) or "path" not in r:
             raise ConfigError(f"[[report]] number {i} needs a path", path=str(path))
+        if r.get("publisher") is not None:
+            _check_iri(r["publisher"], f"[[report]] number {i}: publisher", path)
         rp = Path(r["path"])
         reports.append(
             ReportConfig(
