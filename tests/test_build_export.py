@@ -191,6 +191,20 @@ def test_canonical_turtle_writes_rdf_type_as_a_only_as_predicate():
     assert len(g) == 3
 
 
+def test_only_ascii_integers_are_written_bare():
+    """Turtle's INTEGER is -?[0-9]+: an xsd:integer written with other digits stays a quoted literal."""
+    import rdflib
+
+    from kg.ntriples import bare_integer, canonical_turtle
+
+    assert bare_integer("42") and bare_integer("-7") and not bare_integer("\u0663") and not bare_integer("-")
+    xi = "<http://www.w3.org/2001/XMLSchema#integer>"
+    t = [("<http://x/s>", "<http://x/p>", f'"12"^^{xi}'), ("<http://x/s>", "<http://x/q>", f'"\u0663"^^{xi}')]
+    ttl = canonical_turtle(t, {"x": "http://x/"})
+    assert " 12 " in ttl or " 12\n" in ttl or " 12 ;" in ttl
+    assert len(rdflib.Graph().parse(data=ttl, format="turtle")) == 2
+
+
 def _streamed(store_dir: Path, monkeypatch=None, **kw) -> bytes:
     import io
 

@@ -66,8 +66,9 @@ INTEGER_TAIL = '"^^' + _XSD_INTEGER  # how an xsd:integer literal's N-Triples fo
 
 
 def bare_integer(lex: str) -> bool:
-    """Whether an xsd:integer with this lexical form (unquoted) is written bare in Turtle: -?digits."""
-    return lex.isdecimal() or (lex[:1] == "-" and lex[1:].isdecimal())
+    """Whether an xsd:integer with this lexical form (unquoted) is written bare in Turtle: -?[0-9]+ (ASCII
+    digits only: Turtle's INTEGER, while str.isdecimal also takes other scripts' digits)."""
+    return lex.isascii() and (lex.isdecimal() or (lex[:1] == "-" and lex[1:].isdecimal()))
 
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
