@@ -53,6 +53,7 @@ def test_harness_smoke(tmp_path: Path) -> None:
             m = r[step]
             assert m["wall_s"] > 0 and m["rc"] in (0, 1), (n, step, m)
             assert m["rss_tree_mb"] > 0 and m["rss_max_process_mb"] > 0, (n, step, m)
+            assert m["cpu_s"] > 0, (n, step, m)
         assert r["queries"], n
         for name, q in r["queries"].items():
             assert q["class"] in ("entity", "aggregate")
@@ -65,6 +66,7 @@ def test_harness_smoke(tmp_path: Path) -> None:
     assert cold["help_s"] > 0 and cold["query_s"] > 0 and cold["query_rc"] == 0
     assert {t["target"] for t in results["targets"]} >= {"build_1000_s", "query_speedup_min", "help_s", "query_cold_s"}
 
+    assert "build, CPU (user + system, all processes) / per core" in md
     for heading in ("## Pipeline", "## Canned queries", "## Start-up", "## Targets"):
         assert heading in md
     assert "N = 1 | N = 3" in md
@@ -90,3 +92,17 @@ def test_loader_batches_loads_every_quad_in_each_configuration(tmp_path: Path, b
     assert [(x["batch_mb"], x["lenient"]) for x in rows] == [(1, True), (64, True), (1, False), (64, False)]
     assert {x["quads"] for x in rows} == {len(store)}
     assert all(x["load_cpu_s"] >= 0 and x["peak_rss_mb"] > 0 for x in rows)
+
+
+def test_measure_counts_the_cpu_of_the_commands_descendants() -> None:
+    """The build's CPU is mostly its worker processes': measure() must count a grandchild's CPU too."""
+    sys.path.insert(0, str(RUN.parent))
+    try:
+        import run as harness
+    finally:
+        sys.path.remove(str(RUN.parent))
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    m = harness.measure([sys.executable, "-c", parent])
+    assert m["rc"] == 0, m
+    assert m["cpu_s"] >= 0.4, m  # the grandchild alone burnt 0.4 s
