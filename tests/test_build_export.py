@@ -383,3 +383,22 @@ def test_workers_run_at_most_a_window_ahead_of_the_loader():
         out.append(x)
     assert out == [j * 2 for j in range(100)]
     assert pool.most == 5
+
+
+def test_turtle_keys_are_turtle_key_of_each_triple_sorted_and_unique():
+    """kg.ntriples.turtle_keys writes turtle_key out in one expression: the same lines, for sets and lists."""
+    from kg.ntriples import RDF_TYPE, turtle_key, turtle_keys
+
+    triples = [
+        ("<https://e/a>", RDF_TYPE, "<https://e/C>"),
+        ("<https://e/a>", "<https://e/p>", '"x"@nl'),
+        ("_:b1", "<https://e/p>", "<https://e/a>"),
+        ("<https://e/a>", "<https://e/p>", "_:b1"),
+        ("<https://e/b>", "<https://e/q>", '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ("<https://e/a>", "<https://e/p>", '"x"@nl'),  # a duplicate
+    ]
+    want = "".join(sorted({turtle_key(*t) for t in triples})).encode("utf-8")
+    assert turtle_keys(triples) == want
+    assert turtle_keys(set(triples)) == want
+    assert turtle_keys(iter(triples)) == want
+    assert want.count(b"\n") == 5
