@@ -267,6 +267,58 @@ def test_merge_without_gnu_sort_gives_the_same_turtle(built_store, monkeypatch):
     assert _streamed(built_store) == expected
 
 
+@pytest.fixture(scope="module")
+def two_report_store(tmp_path_factory, config) -> Path:
+    """Two reports (the real one under two names: the same triples in two graphs), built once."""
+    d = tmp_path_factory.mktemp("two")
+    for name in ("a-2024.txt", "b-2024.txt"):
+        shutil.copy(REPORT, d / name)
+    store = d / "s"
+    build(sorted(d.glob("*.txt")), config=config, store_dir=store, jobs=2)
+    return store
+
+
+@pytest.mark.parametrize("fmt", [Format.NTRIPLES, Format.NQUADS])
+@pytest.mark.parametrize("gnu", [True, False])
+def test_ntriples_and_nquads_from_the_build_keys_or_a_dump_are_serialise(two_report_store, monkeypatch, fmt, gnu):
+    """N-Triples and N-Quads are written from the build's turtle keys (or, when they do not match the store,
+    from pyoxigraph's dump), sorted by GNU sort (or in Python): always the bytes of serialise()."""
+    import io
+
+    from kg import export as ex
+
+    store = two_report_store
+    if not gnu:
+        monkeypatch.setattr(ex, "_gnu_sort", lambda: None)
+    used = []
+    real = ex._side_key_graphs
+    monkeypatch.setattr(ex, "_side_key_graphs", lambda s, f: used.append(real(s, f)) or used[-1])
+    quads = list(store_quads(open_store(store, read_only=True)))
+    assert len({q[3] for q in quads}) == 2
+    for onto in (False, True):
+        want = ex.serialise(quads, fmt, with_ontology=onto).encode("utf-8")
+        out = io.BytesIO()
+        n = ex.export_store(open_store(store, read_only=True), fmt, out, with_ontology=onto, folder=store)
+        assert out.getvalue() == want and n == len(want), (fmt, onto)
+        assert used[-1] is not None, "the keys were used"
+        monkeypatch.setattr(ex, "_side_key_graphs", lambda s, f: used.append(None))  # as if they did not match
+        out = io.BytesIO()
+        ex.export_store(open_store(store, read_only=True), fmt, out, with_ontology=onto, folder=store)
+        assert out.getvalue() == want, (fmt, onto, "dump")
+        monkeypatch.setattr(ex, "_side_key_graphs", lambda s, f: used.append(real(s, f)) or used[-1])
+
+
+def test_a_failing_sort_is_an_error_not_a_short_file(built_store, monkeypatch, tmp_path):
+    import io
+    import shutil as sh
+
+    from kg import export as ex
+
+    monkeypatch.setattr(ex, "_gnu_sort", lambda: sh.which("false"))
+    with pytest.raises(OSError, match="sort failed"):
+        ex.export_store(open_store(built_store, read_only=True), Format.NTRIPLES, io.BytesIO(), folder=built_store)
+
+
 @pytest.mark.parametrize("gnu", [True, "groups", False])
 def test_merged_keys_from_a_lower_bound_over_many_blocks(tmp_path, monkeypatch, gnu):
     """The merge that a part of the parallel Turtle export reads: from ``lo`` up to ``hi``, each line once, in
