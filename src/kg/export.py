@@ -249,13 +249,15 @@ def _gnu_sorted_unique(exe: str, files: list[Path], tmp: Path, out) -> int:
     threads = max(1, min(os.cpu_count() or 1, 4))
     argv = [exe, "-u", "-S", SORT_BUFFER, f"--parallel={threads}", "-T", str(tmp), "--", *map(str, files)]
     n = 0
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
-        assert proc.stdout is not None
-        while chunk := proc.stdout.read(1 << 20):
-            out.write(chunk)
-            n += len(chunk)
-        err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
-        if proc.wait() != 0:
+    with open(tmp / "sort.err", "w+b") as errors:  # a file, not a pipe: nothing can block on it
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, env=env) as proc:
+            assert proc.stdout is not None
+            while chunk := proc.stdout.read(1 << 20):
+                out.write(chunk)
+                n += len(chunk)
+        if proc.returncode != 0:
+            errors.seek(0)
+            err = errors.read().decode("utf-8", "replace").strip()
             raise OSError(f"sort failed with exit status {proc.returncode}: {err or 'no message'}")
     return n
 
