@@ -256,6 +256,21 @@ def test_table_is_aligned_and_counts_rows():
     assert render(QueryResult((), (), True), "table") == "yes\n"
 
 
+def test_table_writes_iris_short_with_the_longest_namespace_that_fits():
+    uri = lambda v: {"type": "uri", "value": v}  # noqa: E731
+    res = QueryResult(("x",), tuple({"x": uri(v)} for v in (
+        "https://kg.example.org/def/kind/bill-pending",  # kgk: (also under no shorter namespace)
+        "https://kg.example.org/def/kg#Bill",
+        "http://www.w3.org/2001/XMLSchema#integer",
+        "https://kg.example.org/def/kind/a/b",  # a local name with a slash: not prefixed
+        "https://other.example/id/x/y",
+        "urn:x-kg:none",
+    )))
+    cells = [line.strip() for line in render(res, "table").splitlines()[2:-1]]
+    assert cells == ["kgk:bill-pending", "kg:Bill", "xsd:integer", "<https://kg.example.org/def/kind/a/b>",
+                     "</id/x/y>", "<urn:x-kg:none>"]
+
+
 def test_unknown_format():
     with pytest.raises(UsageError, match="unknown format"):
         render(SAMPLE, "yaml")

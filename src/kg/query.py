@@ -578,18 +578,30 @@ _DEFAULT_PREFIXES = {
 }
 
 
-def _short(t: Term | None, prefixes: Mapping[str, str]) -> str:
-    if t is None:
-        return ""
-    if t["type"] != "uri":
-        return t["value"]
-    v = t["value"]
-    for p, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-        local = v[len(ns):]
-        if v.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_.-]*", local):
-            return f"{p}:{local}"
-    m = re.match(r"https?://[^/]+(/id/.*)$", v)
-    return f"<{m.group(1)}>" if m else f"<{v}>"
+_LOCAL = re.compile(r"[A-Za-z0-9_.-]*")
+_ID_PATH = re.compile(r"https?://[^/]+(/id/.*)$")
+
+
+def _shortener(prefixes: Mapping[str, str]):
+    """A function that writes a term for a table: an IRI as prefix:local, or its /id/ path, or whole.
+
+    The namespaces are tried longest first; they are sorted once per table, not once per cell.
+    """
+    spaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def short(t: Term | None) -> str:
+        if t is None:
+            return ""
+        if t["type"] != "uri":
+            return t["value"]
+        v = t["value"]
+        for p, ns in spaces:
+            if v.startswith(ns) and _LOCAL.fullmatch(v, len(ns)):
+                return f"{p}:{v[len(ns):]}"
+        m = _ID_PATH.match(v)
+        return f"<{m.group(1)}>" if m else f"<{v}>"
+
+    return short
 
 
 def render(result: QueryResult, fmt: str) -> str:
@@ -659,7 +671,8 @@ def _table(result: QueryResult, width: int = 60) -> str:
         return ("yes" if result.boolean else "no") + "\n"
     prefixes = {**_DEFAULT_PREFIXES, **result.prefixes}
     cols = list(result.variables)
-    cells = [[" ".join(_short(r.get(v), prefixes).split()) for v in cols] for r in result.rows]
+    short = _shortener(prefixes)
+    cells = [[" ".join(short(r.get(v)).split()) for v in cols] for r in result.rows]
     widths = [min(width, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(cols)]
 
     def line(vals: list[str]) -> str:
