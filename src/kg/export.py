@@ -196,26 +196,13 @@ def _dump(store, tmp: Path, *, graphs: bool) -> Path:
 
 
 def _lines_from_keys(pairs: list[tuple[str, Path]], tmp: Path, *, graphs: bool) -> Path:
-    """The N-Triples lines (or N-Quads lines, with each file's graph) of files of turtle keys, in a file.
+    """The N-Triples lines (or N-Quads lines, with each file's graph) of files of turtle keys, in a file."""
+    from kg.ntriples import lines_of_keys
 
-    A key is ``kind s SEP flag p SEP kind o`` (kg.ntriples.turtle_key), every kind and flag one of 0, 1, 2:
-    dropping the kind at the start of each line and turning each SEP with the character after it into a
-    space gives ``s p o``. N-Triples text holds no raw newline or U+0000, so these bytes occur nowhere else.
-    """
-    from kg.ntriples import _SEP
-
-    sep = _SEP.encode("utf-8")
     path = tmp / ("keys.nq" if graphs else "keys.nt")
     with open(path, "wb") as fh:
         for graph, keys in pairs:
-            data = keys.read_bytes()
-            if not data:
-                continue
-            data = b"\n" + data
-            for c in (b"0", b"1", b"2"):
-                data = data.replace(b"\n" + c, b"\n").replace(sep + c, b" ")
-            end = f" <{graph}> .\n".encode("utf-8") if graphs else b" .\n"
-            fh.write(data[1:].replace(b"\n", end))
+            fh.write(lines_of_keys(keys.read_bytes(), f" <{graph}> .\n".encode("utf-8") if graphs else b" .\n"))
     return path
 
 

@@ -141,16 +141,14 @@ def turtle_sort_key(t: Triple) -> tuple:
 _SEP = "\x00"  # below every character of an N-Triples term, so that key order is the tuple order
 
 
+_KIND = {"<": "0", "_": "1"}  # a term's kind, the first character of its part of a key (else "2": a literal)
+
+
 def turtle_key(s: str, p: str, o: str) -> str:
-    """One line (with its newline) whose code-point order is :func:`turtle_sort_key`'s order of triples."""
-
-    def k(term: str) -> str:
-        return ("0" if term[0] == "<" else "1" if term[0] == "_" else "2") + term
-
-    return f"{k(s)}{_SEP}{'0' if p == RDF_TYPE else '1'}{p}{_SEP}{k(o)}\n"
-
-
-_KIND = {"<": "0", "_": "1"}  # the first character of a term's key, as in turtle_key (else "2": a literal)
+    """One line (with its newline) whose code-point order is :func:`turtle_sort_key`'s order of triples:
+    ``kind s SEP flag p SEP kind o``, the flag 0 for rdf:type (first), else 1."""
+    kind = _KIND.get
+    return f"{kind(s[0], '2')}{s}{_SEP}{'0' if p == RDF_TYPE else '1'}{p}{_SEP}{kind(o[0], '2')}{o}\n"
 
 
 def turtle_keys(triples: Iterable[Triple]) -> bytes:
@@ -159,11 +157,26 @@ def turtle_keys(triples: Iterable[Triple]) -> bytes:
     :func:`turtle_key` written out in one expression (a worker makes ≈ 10 k keys per report): distinct
     triples have distinct keys, so the triples are made unique, not the keys.
     """
-    kind, ty = _KIND.get, RDF_TYPE
-    lines = [f"{kind(s[0], '2')}{s}\x00{'0' if p == ty else '1'}{p}\x00{kind(o[0], '2')}{o}\n"
+    kind, ty, sep = _KIND.get, RDF_TYPE, _SEP
+    lines = [f"{kind(s[0], '2')}{s}{sep}{'0' if p == ty else '1'}{p}{sep}{kind(o[0], '2')}{o}\n"
              for s, p, o in (triples if isinstance(triples, (set, frozenset)) else set(triples))]
     lines.sort()
     return "".join(lines).encode("utf-8")
+
+
+def lines_of_keys(keys: bytes, end: bytes = b" .\n") -> bytes:
+    """Turtle keys (UTF-8, one per line) back to their triples as ``s p o`` + ``end`` lines, in the same order.
+
+    Dropping the kind that starts each line and turning each SEP with the flag or kind after it into a space
+    gives ``s p o``; N-Triples text holds no raw newline or U+0000, so these bytes occur nowhere else.
+    """
+    if not keys:
+        return b""
+    sep = _SEP.encode("utf-8")
+    data = b"\n" + keys
+    for c in (b"0", b"1", b"2"):
+        data = data.replace(b"\n" + c, b"\n").replace(sep + c, b" ")
+    return data[1:].replace(b"\n", end)
 
 
 def canonical_turtle(triples: Iterable[Triple], prefixes: Mapping[str, str], *, header: str = "") -> str:
