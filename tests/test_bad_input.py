@@ -139,15 +139,23 @@ def test_a_usable_file_with_footnote_problems_exits_0(tmp_path):
     assert graphs(tmp_path / "st") == ["https://kg.example.org/graph/afgekapt"]
 
 
+# Runs a command and prints its exit code and peak RSS (KB). The command is started from this small process,
+# not from pytest: Linux counts the peak RSS of the process that forks into a child's ru_maxrss, so measured
+# from pytest (a few hundred MB after many tests) the figure would be pytest's, not the command's.
+_MEASURE = """import os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def _run_measured(args: list[str], cwd: Path) -> tuple[int, str, float, int]:
-    """(exit code, stderr, seconds, peak RSS in KB) of one child process."""
+    """(exit code, stderr, seconds, peak RSS in KB) of one ``kg`` process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     started = time.monotonic()
-    p = subprocess.Popen([*KG, *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = p.stderr.read().decode()
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, err, time.monotonic() - started, usage.ru_maxrss
+    p = subprocess.run([sys.executable, "-c", _MEASURE, *KG, *args], cwd=cwd, env=env, capture_output=True)
+    code, rss_kb = (int(x) for x in p.stdout.split())
+    return code, p.stderr.decode(), time.monotonic() - started, rss_kb
 
 
 def test_a_200_mb_file_is_refused_fast_without_reading_it(tmp_path):
