@@ -582,7 +582,7 @@ def markdown(results: dict) -> str:
     row("store floor: bulk load of the same quads alone, wall", lambda r: fmt_s(r.get("store_floor")))
     row("store floor, CPU / per core", lambda r: cpu_cell(r.get("store_floor"), m["cores"]))
     row("build ÷ store floor (wall)", lambda r: f"{r['build']['wall_s'] / r['store_floor']['wall_s']:.2f}×"
-        if r.get("store_floor", {}).get("wall_s") else "–")
+        if r.get("store_floor", {}).get("wall_s") and r["store_floor"].get("rc") == 0 else "–")
     row("build, peak RSS tree / largest process", lambda r: f"{r['build']['rss_tree_mb']:.0f} / {r['build']['rss_max_process_mb']:.0f} MB")
     row("store on disk", lambda r: f"{r.get('store_mb', 0):.0f} MB")
     row("rebuild, nothing changed", lambda r: fmt_s(r.get("rebuild_unchanged")))
