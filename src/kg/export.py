@@ -7,6 +7,7 @@ nodes (the build mints none), no time stamps.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -167,16 +168,11 @@ def export_store(store, fmt: Format, out, *, with_ontology: bool = False, run_li
         if exe is not None:
             return _gnu_sorted_unique(exe, files, Path(tmp), out)
         n = 0
-        for line in _sorted_unique(_chain(*(_file_lines(f) for f in files)), Path(tmp), run_lines):
+        for line in _sorted_unique(itertools.chain.from_iterable(map(_file_lines, files)), Path(tmp), run_lines):
             data = line.encode("utf-8")
             out.write(data)
             n += len(data)
         return n
-
-
-def _chain(*its):
-    for it in its:
-        yield from it
 
 
 def _dump(store, tmp: Path, *, graphs: bool) -> Path:
@@ -288,12 +284,6 @@ def _sorted_unique(lines, tmp: Path, run_lines: int) -> Iterator[str]:
     if buf:
         spill()
     yield from _merge_unique(runs)
-
-
-def _turtle_key(s: str, p: str, o: str) -> str:
-    from kg.ntriples import turtle_key
-
-    return turtle_key(s, p, o)
 
 
 def _side_keys(store, folder: Path | None) -> list[Path] | None:
@@ -558,17 +548,15 @@ def _stream_turtle(store, out, tmp: Path, *, with_ontology: bool, run_lines: int
     import os
     import shutil
 
-    from kg.ntriples import _Shortener, turtle_body, turtle_head
-
-    from kg.ntriples import _SEP, turtle_keys
+    from kg.ntriples import _SEP, _Shortener, turtle_body, turtle_head, turtle_key, turtle_keys
 
     def keys() -> Iterator[str]:
         for line in _dump_lines(store, tmp, graphs=False):
             s, p, o = line[:-3].split(" ", 2)
-            yield _turtle_key(s, p, o)
+            yield turtle_key(s, p, o)
         if with_ontology:
             for s, p, o in ontology_triples():
-                yield _turtle_key(s, p, o)
+                yield turtle_key(s, p, o)
 
     side = _side_keys(store, folder)
     if side is not None:  # the build's sorted keys per report graph, merged: no dump, no sort
